@@ -1,0 +1,254 @@
+"""Turn any written form of a name into comparable Latin tokens.
+
+This is the single normalisation used by name screening and text screening
+alike, so that a name found in an article and the same name on a list end
+up as the same tokens. Public functions:
+
+* :func:`transliterate` -- any script to Latin ASCII (see ``translit``).
+* :func:`tokenize_name` -- transliterated, case-folded tokens; apostrophes
+  join (``O'Brien`` -> ``obrien``), other punctuation splits.
+* :func:`name_tokens` -- the tokens the matcher compares: surname-first
+  forms reordered, titles stripped, Arabic articles and ``bin``/``ibn``
+  unified, company legal forms canonicalised (``ООО`` -> ``llc``).
+* :func:`normalise_name` -- those tokens joined by spaces.
+* :func:`strip_titles` / :data:`TITLES`, :data:`PARTICLES`,
+  :data:`LEGAL_FORMS`, :func:`given_name_equivalents`.
+
+Particles are kept as tokens rather than deleted: the scorer gives them
+little weight, so ``al-Assad`` matches ``Assad`` and ``al Assad`` alike.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from embargo.model import PERSON
+from embargo.names.translit import script_group, transliterate
+
+__all__ = [
+    "LEGAL_FORMS",
+    "PARTICLES",
+    "TITLES",
+    "given_name_equivalents",
+    "is_particle",
+    "name_tokens",
+    "name_variants",
+    "normalise_name",
+    "strip_titles",
+    "tokenize_name",
+    "transliterate",
+]
+
+# Titles, honorifics and ranks that lists and users put in front of names.
+# Multi-word titles are written with spaces.
+TITLES: frozenset[str] = frozenset(
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+        "sheikh", "shaikh", "sheik", "shaykh", "sheikha", "haji", "hajji", "hadji", "alhaji",
+        "mullah", "mulla", "maulana", "maulvi", "mawlawi", "mawlavi", "molvi", "imam", "ayatollah",
+        "general", "gen", "colonel", "col", "maj", "lieutenant", "lt", "captain", "capt",
+        "brigadier", "admiral", "adm", "commander", "cmdr", "sergeant", "sgt",
+        "president", "minister", "senator", "ambassador", "rev", "reverend",
+        "his excellency", "her excellency", "excellency", "hon", "honorable", "honourable",
+        "his highness", "her highness", "hrh", "lt col", "lieutenant colonel", "lieutenant general",
+        "major general", "brigadier general", "gospodin", "gospozha", "herr", "frau", "monsieur",
+        "madame", "mme", "senor", "senora",
+    }
+)  # fmt: skip
+_TITLE_PHRASES = sorted((tuple(t.split()) for t in TITLES), key=len, reverse=True)
+
+# Particles, by canonical form. Arabic articles, including the assimilated
+# "sun letter" spellings (as-, ash-, ad-, ar-, at-, az-, an-), become "al".
+_PARTICLE_CANON = {
+    "al": "al", "el": "al", "ul": "al", "il": "al",
+    "bin": "bin", "ben": "bin", "ibn": "bin", "bn": "bin", "bint": "bint",
+    "abu": "abu", "abou": "abu", "abo": "abu", "ould": "ould", "wuld": "ould",
+    "van": "van", "von": "von", "de": "de", "der": "der", "den": "den", "di": "di", "da": "da",
+    "du": "du", "del": "del", "della": "della", "dos": "dos", "das": "das",
+    "ter": "ter", "ten": "ten", "and": "and", "of": "of", "the": "the",
+}  # fmt: skip
+PARTICLES: frozenset[str] = frozenset(_PARTICLE_CANON.values())
+_SUN_ARTICLE = re.compile(r"\b(?:a[stdrzn]|a[sdtz]h|e[stdrzn]|e[sdtz]h)-(?=\w)")
+_ABD = re.compile(r"\b(abd)(?:ul|el|al|ol|ur|ar)[- ]?(?=[a-z]{3,})")
+
+# Company legal forms, by canonical token. Phrases are matched on tokens.
+LEGAL_FORMS: dict[str, str] = {
+    "llc": "llc", "l l c": "llc", "ooo": "llc", "limited liability company": "llc",
+    "limited liability partnership": "llp", "llp": "llp",
+    "obshchestvo s ogranichennoy otvetstvennostyu": "llc", "too": "llc", "tov": "llc",
+    "ltd": "ltd", "limited": "ltd", "co ltd": "ltd", "pty ltd": "ltd", "pvt ltd": "ltd", "pte ltd": "ltd",
+    "gmbh": "gmbh", "gesellschaft mit beschrankter haftung": "gmbh", "ag": "ag", "aktiengesellschaft": "ag",
+    "sa": "sa", "s a": "sa", "sociedad anonima": "sa", "societe anonyme": "sa", "sarl": "sarl",
+    "sas": "sas", "srl": "srl", "spa": "spa", "s p a": "spa", "bv": "bv", "nv": "nv",
+    "pjsc": "pjsc", "pao": "pjsc", "public joint stock company": "pjsc", "public joint-stock company": "pjsc",
+    "jsc": "jsc", "ao": "jsc", "zao": "jsc", "oao": "jsc", "cjsc": "jsc", "ojsc": "jsc", "pjs": "pjsc",
+    "joint stock company": "jsc", "closed joint stock company": "jsc", "open joint stock company": "jsc",
+    "aktsionernoe obshchestvo": "jsc", "akcionernoe obshchestvo": "jsc",
+    "inc": "inc", "incorporated": "inc", "corp": "corp", "corporation": "corp",
+    "plc": "plc", "public limited company": "plc", "co": "co", "company": "co", "cie": "co",
+    "fze": "fze", "fzco": "fzco", "fzc": "fzc", "fzllc": "llc", "dmcc": "dmcc", "est": "est",
+    "establishment": "est", "as": "as", "ab": "ab", "oy": "oy", "kft": "kft", "sp z o o": "llc",
+    "doo": "llc", "d o o": "llc", "sdn bhd": "sdn bhd", "bhd": "bhd", "pte": "pte", "pvt": "pvt",
+    "lp": "lp", "gp": "gp", "kg": "kg", "ltda": "ltda", "sae": "sae", "sal": "sal", "wll": "wll",
+}  # fmt: skip
+LEGAL_FORM_TOKENS: frozenset[str] = frozenset(LEGAL_FORMS.values())
+_LEGAL_PHRASES = sorted(((tuple(k.split()), v) for k, v in LEGAL_FORMS.items()), key=lambda kv: -len(kv[0]))
+# Words that say what kind of organisation something is, not which one.
+GENERIC_ORG_WORDS: frozenset[str] = frozenset(
+    {
+        "trading", "trade", "group", "holding", "holdings", "international", "intl", "general",
+        "industries", "industry", "industrial", "enterprise", "enterprises", "services", "service",
+        "company", "global", "import", "export", "commercial", "development", "investment",
+        "investments", "management", "shipping", "logistics", "foundation", "organization",
+        "organisation", "association", "society", "center", "centre", "institute", "firm",
+    }
+)  # fmt: skip
+
+_APOSTROPHES = re.compile(r"['`´’‘ʼʻ]")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=100_000)
+def tokenize_name(text: str) -> list[str]:
+    """Transliterated, case-folded tokens; punctuation other than apostrophes splits."""
+    text = transliterate(text).casefold()
+    text = _APOSTROPHES.sub("", text)
+    text = _SUN_ARTICLE.sub("al ", text)
+    text = _ABD.sub(r"\1 al ", text)
+    return _NON_WORD.sub(" ", text).split()
+
+
+def _is_org(schema: str | None) -> bool:
+    return schema is not None and schema != PERSON
+
+
+def _replace_phrases(
+    tokens: list[str], phrases: list[tuple[tuple[str, ...], str | None]], at_end_only: bool = False
+) -> list[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for phrase, canon in phrases:
+            n = len(phrase)
+            if tuple(tokens[i : i + n]) == phrase:
+                if canon:
+                    out.append(canon)
+                i += n
+                break
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def strip_titles(tokens: list[str]) -> list[str]:
+    """``tokens`` without titles and honorifics, unless that would leave nothing."""
+    stripped = _replace_phrases(tokens, [(p, None) for p in _TITLE_PHRASES])
+    return stripped if stripped else tokens
+
+
+def canonical_legal_forms(tokens: list[str]) -> list[str]:
+    """Company legal forms replaced by one canonical token each (``ООО`` -> ``llc``)."""
+    return _replace_phrases(tokens, list(_LEGAL_PHRASES))
+
+
+def _surname_first(text: str, schema: str | None) -> str:
+    """``PUTIN, Vladimir Vladimirovich`` -> ``Vladimir Vladimirovich PUTIN``."""
+    if text.count(",") != 1 or _is_org(schema):
+        return text
+    left, right = (part.strip() for part in text.split(","))
+    if not left or not right:
+        return text
+    right_tokens = tokenize_name(right)
+    if not right_tokens or len(tokenize_name(left)) > 4:
+        return text
+    if all(t in LEGAL_FORMS for t in right_tokens) or " ".join(right_tokens) in LEGAL_FORMS:
+        return text
+    return f"{right} {left}"
+
+
+@lru_cache(maxsize=200_000)
+def _name_tokens(text: str, schema: str | None) -> tuple[str, ...]:
+    tokens = tokenize_name(_surname_first(text, schema))
+    # "Ben" opening a name is a given name; after one it is "son of".
+    tokens = [
+        _PARTICLE_CANON.get(t, t) if len(tokens) > 1 and (i > 0 or t != "ben") else t
+        for i, t in enumerate(tokens)
+    ]
+    if _is_org(schema) or schema is None:
+        tokens = canonical_legal_forms(tokens) if _is_org(schema) or _has_legal_form(tokens) else tokens
+    if not _is_org(schema):
+        tokens = strip_titles(tokens)
+    return tuple(tokens)
+
+
+def _has_legal_form(tokens: list[str]) -> bool:
+    return len(tokens) > 1 and (tokens[-1] in LEGAL_FORMS or " ".join(tokens[-2:]) in LEGAL_FORMS)
+
+
+def name_tokens(text: str, schema: str | None = None) -> list[str]:
+    """The tokens the matcher compares for one written name.
+
+    ``schema`` decides whether legal forms (organisations) or titles
+    (people) are handled; ``None`` means unknown and does both carefully.
+    """
+    return list(_name_tokens(text, schema))
+
+
+def normalise_name(text: str, schema: str | None = None) -> str:
+    """One comparable string for a name: Latin, case-folded, no punctuation or titles.
+
+    >>> normalise_name("PUTIN, Vladimir Vladimirovich", "Person")
+    'vladimir vladimirovich putin'
+    """
+    return " ".join(_name_tokens(text, schema))
+
+
+def name_variants(text: str, schema: str | None = None) -> list[tuple[str, ...]]:
+    """Token sequences under which one written name should be findable.
+
+    Chinese and Korean names are transliterated one syllable per token
+    (``xi jin ping``, ``gim jeong eun``) but romanised with the given name
+    written as one word (``Xi Jinping``, ``Kim Jongun``); both forms are
+    returned so either spelling aligns.
+    """
+    tokens = _name_tokens(text, schema)
+    variants = [tokens]
+    if script_group(text) in ("Hani", "Hang") and len(tokens) >= 3 and all(len(t) <= 6 for t in tokens):
+        variants.append((tokens[0], "".join(tokens[1:])))
+        variants.append(("".join(tokens[:-2]), "".join(tokens[-2:])))
+    return list(dict.fromkeys(v for v in variants if v))
+
+
+def is_particle(token: str) -> bool:
+    return token in PARTICLES
+
+
+@lru_cache(maxsize=1)
+def _equivalents() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    text = resources.files("embargo.names").joinpath("data/given_names.txt").read_text("utf-8")
+    extra = False
+    for line in text.splitlines():
+        if line.startswith("#"):
+            extra = extra or line.strip() == "# extra"
+            continue
+        names = line.split()
+        if not names:
+            continue
+        # Nickname rows relate the first name to each nickname; the extra
+        # rows are full groups of spellings of one name.
+        pairs = [(names[0], n) for n in names[1:]]
+        if extra:
+            pairs = [(a, b) for a in names for b in names if a != b]
+        for a, b in pairs:
+            groups.setdefault(a, set()).add(b)
+            groups.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in groups.items()}
+
+
+def given_name_equivalents(token: str) -> frozenset[str]:
+    """Known equivalents of a given name (``william`` -> ``bill``, ``will``, ...)."""
+    return _equivalents().get(token, frozenset())

@@ -1,0 +1,116 @@
+"""Normalisation: every written form of one name ends up as the same tokens."""
+
+from __future__ import annotations
+
+import pytest
+
+from embargo.names.normalise import (
+    given_name_equivalents,
+    name_tokens,
+    name_variants,
+    normalise_name,
+    strip_titles,
+    tokenize_name,
+    transliterate,
+)
+from embargo.names.phonetic import consonant_key, vowel_key
+
+
+def test_surname_first_form_is_reordered():
+    assert normalise_name("PUTIN, Vladimir Vladimirovich", "Person") == "vladimir vladimirovich putin"
+
+
+def test_cyrillic_is_romanised_as_the_lists_do():
+    assert normalise_name("Владимир Владимирович Путин") == "vladimir vladimirovich putin"
+    assert normalise_name("ПЕСКОВ Дмитрий Сергеевич") == "peskov dmitriy sergeyevich"
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [("Dmitry", "Dmitriy", "Dmitrii", "Дмитрий"), ("Sergeevich", "Sergeyevich", "Сергеевич")],
+)
+def test_cyrillic_romanisations_normalise_alike(spellings):
+    keys = {vowel_key(normalise_name(s)) for s in spellings}
+    assert len(keys) == 1
+
+
+def test_arabic_article_and_sun_letter_become_one_particle():
+    assert name_tokens("أسماء الأسد") == ["asma", "al", "asd"]
+    assert name_tokens("Asma al-Assad") == ["asma", "al", "assad"]
+    assert name_tokens("Hasan ash-Shami") == ["hasan", "al", "shami"]
+    assert name_tokens("Zine El Abidine") == ["zine", "al", "abidine"]
+
+
+def test_arabic_script_consonants_meet_latin_spelling():
+    arabic = name_tokens("معمر القذافي")
+    assert consonant_key(arabic[0]) == consonant_key("Muammar")
+    assert consonant_key(arabic[-1]) == consonant_key("Qadhafi") == consonant_key("Gaddafi")
+
+
+def test_abd_compounds_written_three_ways_align():
+    assert normalise_name("Abdulrahman") == normalise_name("Abd al-Rahman") == normalise_name("Abdul Rahman")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("习近平", "xi jin ping"),
+        ("김정은", "gim jeong eun"),
+        ("Αλέξης Τσίπρας", "alexis tsipras"),
+        ("あべ しんぞう", "abe shinzou"),
+        ("İlham Əliyev", "ilham eliyev"),
+    ],
+)
+def test_other_scripts_transliterate_to_ascii(text, expected):
+    assert normalise_name(text) == expected
+
+
+def test_transliterate_keeps_ascii_untouched_and_returns_ascii_otherwise():
+    assert transliterate("John O'Neil") == "John O'Neil"
+    assert transliterate("محمود احمدی‌نژاد").isascii()
+
+
+def test_chinese_and_korean_names_get_joined_given_name_variant():
+    assert ("xi", "jinping") in name_variants("习近平")
+    assert ("gim", "jeongeun") in name_variants("김정은")
+    assert name_variants("Xi Jinping") == [("xi", "jinping")]
+
+
+def test_titles_are_stripped_but_never_to_nothing():
+    assert normalise_name("His Excellency Dr. Bashar al-Assad", "Person") == "bashar al assad"
+    assert normalise_name("Sheikh Mohammed", "Person") == "mohammed"
+    assert strip_titles(["general"]) == ["general"]
+
+
+def test_titles_are_kept_in_organisation_names():
+    assert normalise_name("General Trading LLC", "Company") == "general trading llc"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ООО Ромашка", "Romashka LLC"),
+        ("Romashka Limited Liability Company", "ROMASHKA, LLC"),
+        ("Public Joint Stock Company Sberbank", "Sberbank PJSC"),
+        ("Acme GmbH", "ACME Gesellschaft mit beschränkter Haftung"),
+    ],
+)
+def test_legal_forms_across_languages_canonicalise(a, b):
+    assert sorted(name_tokens(a, "Company")) == sorted(name_tokens(b, "Company"))
+
+
+def test_apostrophes_join_and_hyphens_split():
+    assert tokenize_name("O'Brien") == ["obrien"]
+    assert tokenize_name("Kim Jong-un") == ["kim", "jong", "un"]
+
+
+def test_ben_opening_a_name_is_a_given_name():
+    assert name_tokens("Ben Stiller")[0] == "ben"
+    assert name_tokens("Zine el Abidine Ben Ali")[-2] == "bin"
+
+
+def test_given_name_equivalents_are_symmetric():
+    assert "bill" in given_name_equivalents("william")
+    assert "william" in given_name_equivalents("bill")
+    assert "jon" in given_name_equivalents("john")
+    assert given_name_equivalents("peskov") == frozenset()
