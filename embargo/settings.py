@@ -39,6 +39,7 @@ class Settings:
     max_drop_share: float = 0.5  # refuse an update that loses more than this share of entities
     max_download_bytes: int = 200 * 1024 * 1024
     max_field_chars: int = 100_000  # longer cell/element text is rejected as hostile
+    max_unzipped_bytes: int = 500 * 1024 * 1024  # zip/xlsx lists may not expand beyond this
     download_timeout: float = 120.0
     source_urls: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_SOURCE_URLS))
     load_bundled: bool = True  # load the bundled snapshot into an empty store
