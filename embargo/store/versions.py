@@ -5,16 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Human titles, shown by ``embargo lists``; unknown datasets show their name.
-DATASET_TITLES: dict[str, str] = {
-    "us_ofac_sdn": "US OFAC Specially Designated Nationals (SDN) List",
-    "us_ofac_cons": "US OFAC Consolidated (non-SDN) Sanctions List",
-    "gb_hmt_sanctions": "UK HM Treasury / OFSI Consolidated List of Financial Sanctions Targets",
-    "un_sc_sanctions": "United Nations Security Council Consolidated List",
-    "au_dfat_sanctions": "Australia DFAT Consolidated Sanctions List",
-    "ca_dfatd_sema_sanctions": "Canada Special Economic Measures Act (SEMA) Sanctions List",
-    "internal": "Internal list",
-}
+from embargo.sources import DATASETS as DATASET_TITLES
 
 
 def dataset_title(dataset: str) -> str:
