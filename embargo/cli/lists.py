@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -200,24 +201,29 @@ def _print_loaded(report: dict[str, Any]) -> None:
 # -- lists / versions / activate -----------------------------------------------
 
 
-def _versions_table(versions: list[VersionInfo], title: str) -> Table:
-    table = Table(title=title)
-    for column in ("dataset", "version", "entities", "published", "loaded at", "active", "warnings"):
+def _versions_table(versions: list[VersionInfo], title: str, *, show_active: bool) -> Table:
+    table = Table(
+        title=title, box=box.SIMPLE_HEAD, title_justify="left", caption="* = active" if show_active else None
+    )
+    columns = ["dataset", "ver", "entities", "published", "loaded (UTC)", "warn"]
+    if show_active:
+        columns.insert(0, "*")
+    for column in columns:
         table.add_column(
-            column,
-            justify="right" if column in ("version", "entities") else "left",
-            no_wrap=column == "dataset",
+            column, justify="right" if column in ("ver", "entities", "warn") else "left", no_wrap=True
         )
     for v in versions:
-        table.add_row(
+        row = [
             v.dataset,
             str(v.version),
             f"{v.entities:,}",
             v.published or "-",
             v.loaded_at[:16].replace("T", " "),
-            "yes" if v.active else "",
             f"{len(v.warnings):,}",
-        )
+        ]
+        if show_active:
+            row.insert(0, "*" if v.active else "")
+        table.add_row(*row)
     return table
 
 
@@ -232,7 +238,7 @@ def lists_command(as_json: bool = typer.Option(False, "--json", help="Print JSON
     if not active:
         out.print("no lists loaded; run `embargo load PATH` or `embargo update`")
         return
-    out.print(_versions_table(active, "Active lists"))
+    out.print(_versions_table(active, "Active lists", show_active=False))
 
 
 @app.command()
@@ -248,7 +254,7 @@ def versions(
     if as_json:
         emit_json([v.to_dict(warnings=False) for v in found])
         return
-    out.print(_versions_table(found, "Retained versions"))
+    out.print(_versions_table(found, "Retained versions", show_active=True))
 
 
 @app.command()
