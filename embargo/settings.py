@@ -55,6 +55,9 @@ class Settings:
     max_text_chars: int = 1_000_000
     request_timeout: float = 30.0
     max_list_age_days: float = 0.0  # 0 = never "not ready" because of age
+    max_results: int = 500  # largest `limit` a /match or /search request may ask for
+    api_key_cache_seconds: float = 5.0  # a revoked key stops working within this time
+    engine_poll_seconds: float = 10.0  # how often a server checks the store for newer lists
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -1,0 +1,64 @@
+"""POST /scan: screen a text, answering the same report as ``embargo scan --json``."""
+
+import hashlib
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException
+from fastapi.responses import JSONResponse
+
+from embargo.api.auth import Principal, require
+from embargo.api.engine import Engine
+from embargo.api.limits import Deadline, check_text_length, run_bounded
+from embargo.api.routes.errors import AUTH_ERRORS, BODY_ERRORS, INPUT_ERRORS, TIMEOUT_ERRORS
+from embargo.api.services import Services, services, stamp, use_engine
+from embargo.api.yente import ScanRequest, ScanResponse
+from embargo.settings import Settings
+
+
+def _summary(report: dict[str, Any]) -> dict[str, Any]:
+    entities = report.get("entities", [])
+    ids: list[str] = []
+    for item in entities:
+        hits = (item.get("matches") or item.get("hits") or []) if isinstance(item, dict) else []
+        for hit in hits:
+            if isinstance(hit, dict) and hit.get("id"):
+                ids.append(hit["id"])
+    return {
+        "entities": len(entities),
+        "unlisted": len(report.get("unlisted", [])),
+        "risks": len(report.get("risks", [])),
+        "matched_ids": ids[:100],
+    }
+
+
+def build(settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["screening"])
+
+    @router.post(
+        "/scan",
+        response_model=ScanResponse,
+        responses={**AUTH_ERRORS, **TIMEOUT_ERRORS, **BODY_ERRORS, **INPUT_ERRORS},
+        summary="Find listed parties and risk terms in a text",
+    )
+    async def scan(
+        body: ScanRequest,
+        principal: Principal = require("screen"),
+        engine: Engine = Depends(use_engine),
+        svc: Services = Depends(services),
+    ) -> Any:
+        check_text_length(len(body.text), settings.max_text_chars)
+        scanner = engine.scanner
+        if scanner is None:
+            raise HTTPException(status_code=404, detail="text scanning is not available in this installation")
+        deadline = Deadline(settings.request_timeout)
+        report = await run_bounded(svc.executor, deadline, lambda: scanner(body.text, body.format))
+        asked = {
+            "chars": len(body.text),
+            "format": body.format,
+            "sha256": hashlib.sha256(body.text.encode("utf-8", "surrogatepass")).hexdigest(),
+            "start": body.text[:200],
+        }
+        svc.record(principal, "scan", engine, asked, _summary(report))
+        return JSONResponse({**report, **stamp(engine)})
+
+    return router

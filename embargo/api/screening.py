@@ -1,0 +1,332 @@
+"""Answering screening questions from one engine, in yente's shapes.
+
+Everything here runs in a worker thread against the engine the request
+took when it started, and checks the request's deadline between queries.
+It turns yente queries into matcher queries, matcher hits into yente
+results, and both into the short summaries the audit trail keeps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from embargo.api.audit import clip_properties
+from embargo.api.engine import Engine
+from embargo.api.limits import Deadline
+
+# yente schema -> the schemas our lists use. Kinds no list of ours contains
+# (bank accounts, wallets, securities...) map to nothing and find nothing.
+SCHEMA_TARGETS: dict[str, tuple[str, ...]] = {
+    "Person": ("Person",),
+    "Company": ("Company",),
+    "Organization": ("Organization",),
+    "PublicBody": ("Organization",),
+    "LegalEntity": ("LegalEntity",),
+    "Vessel": ("Vessel",),
+    "Airplane": ("Aircraft",),
+    "Aircraft": ("Aircraft",),
+    "Vehicle": ("Vessel", "Aircraft"),
+}
+
+# Search has no schema of its own: look for any kind of listed party.
+SEARCH_SCHEMAS = ("LegalEntity", "Vessel", "Aircraft")
+
+ALGORITHM = "embargo"
+
+
+@dataclass(frozen=True)
+class MatchParams:
+    threshold: float | None = None
+    cutoff: float | None = None
+    limit: int = 10
+    datasets: tuple[str, ...] | None = None  # None: all active lists
+    exclude_entity_ids: frozenset[str] = frozenset()
+    exclude_schemata: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+
+
+@dataclass
+class QueryOutcome:
+    results: list[dict[str, Any]]
+    query: dict[str, Any]
+    detail: str | None = None
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+class UnknownDataset(LookupError):
+    pass
+
+
+def resolve_datasets(
+    engine: Engine, dataset: str, include: Iterable[str] = (), exclude: Iterable[str] = ()
+) -> tuple[str, ...] | None:
+    """The active datasets a request addresses; None means all of them.
+
+    ``default`` (what yente clients send when they name none) means every
+    active list; any other name must be an active list.
+    """
+    active = engine.datasets
+    if dataset == "default":
+        chosen = list(active)
+    elif dataset in active:
+        chosen = [dataset]
+    else:
+        raise UnknownDataset(
+            f"no active list named {dataset!r}; use 'default' or one of: {', '.join(active) or '(none loaded)'}"
+        )
+    for extra in include:
+        if extra not in active:
+            raise UnknownDataset(f"no active list named {extra!r} (include_dataset)")
+        if extra not in chosen:
+            chosen.append(extra)
+    excluded = set(exclude)
+    chosen = [d for d in chosen if d not in excluded]
+    if dataset == "default" and not excluded and not list(include):
+        return None
+    return tuple(sorted(chosen))
+
+
+def _as_list(values: Any) -> list[str]:
+    return [values] if isinstance(values, str) else [str(v) for v in values]
+
+
+def features_of(explanation: Any) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    """yente's ``features`` (name -> score) and ``explanations`` from our explanation.
+
+    The matcher explains a score as named components; each numeric one is
+    exposed as a feature so yente clients can show why something matched.
+    """
+    features: dict[str, float] = {}
+    explanations: dict[str, dict[str, Any]] = {}
+    if not isinstance(explanation, Mapping):
+        return features, explanations
+    source = explanation.get("features", explanation)
+    if not isinstance(source, Mapping):
+        return features, explanations
+    for name, value in source.items():
+        score: float | None = None
+        detail: str | None = None
+        if isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            score = float(value)
+        elif isinstance(value, Mapping) and isinstance(value.get("score"), int | float):
+            score = float(value["score"])
+            raw_detail = value.get("detail")
+            detail = str(raw_detail) if raw_detail is not None else None
+        if score is None:
+            continue
+        features[str(name)] = score
+        explanations[str(name)] = {"score": score, "detail": detail}
+    return features, explanations
+
+
+def result_of(hit: Any) -> dict[str, Any]:
+    """A matcher hit as a yente scored entity (plus our explanation)."""
+    data: dict[str, Any] = hit.to_dict()
+    features, explanations = features_of(data.get("explanation"))
+    return {
+        "id": data["id"],
+        "caption": data["caption"],
+        "schema": data["schema"],
+        "properties": data.get("properties", {}),
+        "datasets": list(data.get("datasets", [])),
+        "referents": [],
+        "target": True,
+        "score": float(data["score"]),
+        "match": bool(data["match"]),
+        "features": features,
+        "explanations": explanations,
+        "explanation": data.get("explanation"),
+    }
+
+
+def _keep(result: dict[str, Any], params: MatchParams) -> bool:
+    if result["id"] in params.exclude_entity_ids:
+        return False
+    if result["schema"] in params.exclude_schemata:
+        return False
+    if params.topics:
+        topics = set(result["properties"].get("topics", []))
+        if not topics & params.topics:
+            return False
+    return True
+
+
+def match_one(
+    engine: Engine, schema: str, properties: Mapping[str, Any], params: MatchParams
+) -> QueryOutcome:
+    """Screen one yente query against ``engine``."""
+    from embargo.names import Query
+
+    props = {str(k): _as_list(v) for k, v in properties.items()}
+    echo = {"schema": schema, "properties": props}
+    targets = SCHEMA_TARGETS.get(schema, ())
+    if not targets:
+        return QueryOutcome([], echo, detail=f"no list holds entities of schema {schema}")
+    # Ask for more than the limit when some results will be filtered out.
+    want = params.limit + len(params.exclude_entity_ids)
+    if params.exclude_schemata or params.topics:
+        want = max(want * 4, 50)
+    best: dict[str, dict[str, Any]] = {}
+    detail = None
+    for target in targets:
+        try:
+            query = Query.from_yente({"schema": target, "properties": props})
+        except ValueError as exc:
+            detail = str(exc)
+            continue
+        hits = engine.matcher.match(
+            query,
+            threshold=params.threshold,
+            limit=want,
+            floor=params.cutoff,
+            datasets=params.datasets,
+        )
+        for hit in hits:
+            result = result_of(hit)
+            if not _keep(result, params):
+                continue
+            seen = best.get(result["id"])
+            if seen is None or result["score"] > seen["score"]:
+                best[result["id"]] = result
+    results = sorted(best.values(), key=lambda r: (-r["score"], r["id"]))[: params.limit]
+    return QueryOutcome(results, echo, detail=None if best else detail, summary=_summary(results))
+
+
+def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "total": len(results),
+        "matches": [r["id"] for r in results if r["match"]],
+        "top": {"id": results[0]["id"], "score": round(results[0]["score"], 4)} if results else None,
+    }
+
+
+def match_batch(
+    engine: Engine, queries: Mapping[str, Any], params: MatchParams, deadline: Deadline
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(yente ``responses``, audit request, audit summary) for a batch of queries."""
+    responses: dict[str, Any] = {}
+    asked: dict[str, Any] = {}
+    answered: dict[str, Any] = {}
+    for qid, example in queries.items():
+        deadline.check()
+        outcome = match_one(engine, example.schema_, example.properties, params)
+        response: dict[str, Any] = {
+            "status": 200,
+            "results": outcome.results,
+            "total": {"value": len(outcome.results), "relation": "eq"},
+            "query": {"id": example.id, **outcome.query} if example.id else outcome.query,
+        }
+        if outcome.detail:
+            response["detail"] = outcome.detail
+        responses[qid] = response
+        asked[qid] = {"schema": example.schema_, "properties": clip_properties(example.properties)}
+        answered[qid] = outcome.summary or _summary(outcome.results)
+    return responses, asked, answered
+
+
+def search(
+    engine: Engine, q: str, params: MatchParams, offset: int, schema: str | None, deadline: Deadline
+) -> tuple[list[dict[str, Any]], bool]:
+    """Results for a free-text lookup, and whether more may exist beyond them.
+
+    An exact entity id comes first; then the name matcher's candidates down
+    to the floor, so a search shows near misses a /match would mark false.
+    """
+    q = q.strip()
+    if not q:
+        return [], False
+    wanted = offset + params.limit
+    window = MatchParams(
+        threshold=params.threshold,
+        cutoff=params.cutoff,
+        limit=wanted + 1,
+        datasets=params.datasets,
+        exclude_schemata=params.exclude_schemata,
+        topics=params.topics,
+    )
+    found: dict[str, dict[str, Any]] = {}
+    exact = engine.snapshot.get(q)
+    if exact is not None and (params.datasets is None or set(exact.datasets) & set(params.datasets)):
+        found[exact.id] = {
+            **entity_out(exact),
+            "score": 1.0,
+            "match": True,
+            "features": {},
+            "explanations": {},
+        }
+    for target in (schema,) if schema else SEARCH_SCHEMAS:
+        deadline.check()
+        outcome = match_one(engine, target, {"name": [q]}, window)
+        for result in outcome.results:
+            if result["id"] not in found or found[result["id"]]["score"] < result["score"]:
+                found[result["id"]] = result
+    ranked = sorted(found.values(), key=lambda r: (-r["score"], r["id"]))
+    more = len(ranked) > wanted
+    return ranked[offset:wanted], more
+
+
+def entity_out(entity: Any) -> dict[str, Any]:
+    """An entity in yente's shape, without relations."""
+    return {
+        "id": entity.id,
+        "caption": entity.caption,
+        "schema": entity.schema,
+        "properties": entity.properties,
+        "datasets": list(entity.datasets),
+        "referents": [],
+        "target": True,
+    }
+
+
+# Relation kind -> (interstitial FtM schema, property on the entity that
+# points at it, role of this entity, role of the other party).
+_RELATION_SHAPES: dict[str, tuple[str, str, str, str]] = {
+    "spouse": ("Family", "familyPerson", "person", "relative"),
+    "relative": ("Family", "familyPerson", "person", "relative"),
+    "associate": ("Associate", "associates", "person", "associate"),
+    "owner": ("Ownership", "ownershipAsset", "asset", "owner"),
+    "owned": ("Ownership", "ownershipOwner", "owner", "asset"),
+    "director": ("Directorship", "directorshipOrganization", "organization", "director"),
+    "member": ("Membership", "membershipMember", "member", "organization"),
+    "linked": ("UnknownLink", "unknownLinkSubject", "subject", "object"),
+    "unknown": ("UnknownLink", "unknownLinkSubject", "subject", "object"),
+}
+
+
+def nested_entity(engine: Engine, entity: Any) -> dict[str, Any]:
+    """The entity with its relations nested the way yente nests them.
+
+    Each relation becomes an interstitial entity (``Family``, ``Ownership``,
+    ...) under the matching property; its other party is the full listed
+    entity when the list gives its id and it is loaded, else its name.
+    """
+    data = entity_out(entity)
+    properties = {k: list(v) for k, v in data["properties"].items()}
+    for position, relation in enumerate(entity.relations):
+        schema, prop, own_role, other_role = _RELATION_SHAPES.get(relation.kind, _RELATION_SHAPES["unknown"])
+        other: Any = relation.target_name
+        if relation.target_id:
+            target = engine.snapshot.get(relation.target_id)
+            if target is not None:
+                other = entity_out(target)
+        link_props: dict[str, list[Any]] = {own_role: [entity.id], other_role: [other]}
+        if relation.label:
+            link_props["relationship"] = [relation.label]
+        properties.setdefault(prop, []).append(
+            {
+                "id": f"{entity.id}-rel-{position}",
+                "caption": relation.label or relation.kind,
+                "schema": schema,
+                "properties": link_props,
+                "datasets": list(entity.datasets),
+                "referents": [],
+                "target": False,
+            }
+        )
+    data["properties"] = properties
+    data["relations"] = [r.to_dict() for r in entity.relations]
+    return data

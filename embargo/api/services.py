@@ -1,0 +1,58 @@
+"""The per-process objects every route uses, reachable from a request."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+
+from embargo import __version__
+from embargo.api.audit import AuditRecord, AuditWriter
+from embargo.api.auth import Principal
+from embargo.api.backend import Backend
+from embargo.api.engine import Engine, EngineHolder
+from embargo.api.metrics import Metrics
+from embargo.api.stamping import ENGINE_STATE_KEY
+from embargo.settings import Settings
+
+
+@dataclass
+class Services:
+    settings: Settings
+    backend: Backend
+    holder: EngineHolder
+    audit: AuditWriter
+    metrics: Metrics
+    executor: ThreadPoolExecutor
+    update_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, principal: Principal, action: str, engine: Engine, asked: Any, answered: Any) -> None:
+        self.audit.submit(
+            AuditRecord(
+                actor=principal.key_id,
+                action=action,
+                request=asked,
+                response_summary=answered,
+                versions=engine.version_map,
+            )
+        )
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found
+
+
+def use_engine(request: Request) -> Engine:
+    """Take the current engine once for this request and remember it for the stamp."""
+    engine = services(request).holder.current
+    request.state.__setattr__(ENGINE_STATE_KEY, engine)
+    return engine
+
+
+def stamp(engine: Engine) -> dict[str, Any]:
+    """The version fields every JSON body carries."""
+    return {"versions": engine.version_map, "engine_version": __version__}

@@ -1,0 +1,210 @@
+"""Request and response models of the yente-compatible HTTP contract.
+
+The shapes follow OpenSanctions' yente API so that existing clients work
+unchanged: ``/match`` takes queries keyed by id and answers responses keyed
+by the same ids, entities are FtM-shaped (``schema``, ``properties`` as
+lists of values). embargo adds fields where yente clients ignore unknown
+ones: ``explanation`` on each result, ``versions`` and ``engine_version``
+on each body. These models document the contract in the OpenAPI schema;
+handlers build plain dicts of the same shape for speed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Schemas a /match query may name: yente's matchable schemata plus our own
+# Aircraft. Kinds our lists never contain (bank accounts, wallets...) are
+# accepted and simply find nothing, as yente would on lists without them.
+QuerySchema = Literal[
+    "Address",
+    "Aircraft",
+    "Airplane",
+    "BankAccount",
+    "Company",
+    "CryptoWallet",
+    "LegalEntity",
+    "Organization",
+    "Person",
+    "Position",
+    "PublicBody",
+    "Security",
+    "UserAccount",
+    "Vehicle",
+    "Vessel",
+]
+
+
+class EntityExample(BaseModel):
+    """One query: an example of the party sought, as FtM schema + properties."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    id: str | None = None
+    schema_: QuerySchema = Field(alias="schema", description="FtM schema of the party sought.")
+    properties: dict[str, list[str] | str] = Field(
+        default_factory=dict,
+        description='FtM properties, e.g. {"name": ["Vladimir Putin"], "birthDate": ["1952"]}.',
+    )
+
+
+class MatchRequest(BaseModel):
+    """Body of ``POST /match/{dataset}``."""
+
+    queries: dict[str, EntityExample] = Field(description="Queries keyed by a caller-chosen id.")
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Accepted for yente compatibility; ignored."
+    )
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="Accepted for yente compatibility; ignored."
+    )
+
+
+class ScanRequest(BaseModel):
+    """Body of ``POST /scan``."""
+
+    text: str = Field(description="The text to screen (plain text, HTML or Markdown).")
+    format: Literal["auto", "text", "html", "markdown"] = "auto"
+
+
+class UpdateRequest(BaseModel):
+    """Optional body of ``POST /updatez``."""
+
+    datasets: list[str] | None = Field(default=None, description="Datasets to update; all when absent.")
+    urls: dict[str, str] | None = Field(default=None, description="Override download addresses, by dataset.")
+    force: bool = Field(default=False, description="Load even when the safety checks object.")
+
+
+class TotalSpec(BaseModel):
+    value: int
+    relation: Literal["eq", "gte"] = "eq"
+
+
+class FeatureExplanation(BaseModel):
+    score: float
+    detail: str | None = None
+
+
+class EntityOut(BaseModel):
+    """An FtM entity; property values may be nested entities (relations)."""
+
+    id: str
+    caption: str
+    schema_: str = Field(alias="schema")
+    properties: dict[str, list[str | EntityOut]] = Field(default_factory=dict)
+    datasets: list[str] = Field(default_factory=list)
+    referents: list[str] = Field(default_factory=list)
+    target: bool = False
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+    last_change: datetime | None = None
+
+
+class ScoredEntityOut(EntityOut):
+    score: float
+    match: bool
+    features: dict[str, float] = Field(default_factory=dict, description="Feature name -> contribution.")
+    explanations: dict[str, FeatureExplanation] = Field(default_factory=dict)
+    explanation: Any = Field(default=None, description="embargo's own account of why this scored as it did.")
+
+
+class Stamped(BaseModel):
+    versions: dict[str, int] = Field(description="List versions that answered: {dataset: version}.")
+    engine_version: str
+
+
+class MatchQueryResponse(BaseModel):
+    status: int = 200
+    results: list[ScoredEntityOut]
+    total: TotalSpec
+    query: dict[str, Any]
+
+
+class MatchResponse(Stamped):
+    responses: dict[str, MatchQueryResponse]
+    limit: int
+
+
+class SearchResponse(Stamped):
+    results: list[ScoredEntityOut]
+    facets: dict[str, Any] = Field(default_factory=dict)
+    total: TotalSpec
+    limit: int
+    offset: int
+
+
+class EntityResponse(EntityOut):
+    relations: list[dict[str, Any]] = Field(default_factory=list)
+    versions: dict[str, int]
+    engine_version: str
+
+
+class CatalogDataset(BaseModel):
+    name: str
+    title: str | None = None
+    version: str | None = None
+    entity_count: int | None = None
+    updated_at: datetime | None = None
+    last_export: datetime | None = None
+    load: bool = True
+    index_version: str | None = None
+    index_current: bool | None = None
+    children: list[str] = Field(default_factory=list)
+    published: str | None = None
+    loaded_at: str | None = None
+    sha256: str | None = None
+    source: str | None = None
+    age_days: float | None = None
+
+
+class CatalogResponse(Stamped):
+    datasets: list[CatalogDataset]
+    current: list[str]
+    outdated: list[str]
+    index_stale: bool
+    last_update: str | None = None
+
+
+class StatusResponse(BaseModel):
+    status: str
+    detail: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    detail: str | list[dict[str, Any]]
+
+
+class UpdateResponse(Stamped):
+    outcomes: list[dict[str, Any]]
+    changed: bool
+
+
+class AuditResponse(BaseModel):
+    entries: list[dict[str, Any]]
+
+
+class Algorithm(BaseModel):
+    name: str
+    description: str | None = None
+
+
+class AlgorithmsResponse(BaseModel):
+    algorithms: list[Algorithm]
+    default: str
+    best: str
+
+
+class ScanResponse(Stamped):
+    """The same report as ``embargo scan --json``, stamped like every body."""
+
+    model_config = ConfigDict(extra="allow")
+
+    entities: list[dict[str, Any]]
+    unlisted: list[dict[str, Any]]
+    risks: list[dict[str, Any]]
+
+
+EntityOut.model_rebuild()
