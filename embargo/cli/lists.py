@@ -25,7 +25,6 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 import typer
-from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -201,30 +200,33 @@ def _print_loaded(report: dict[str, Any]) -> None:
 # -- lists / versions / activate -----------------------------------------------
 
 
-def _versions_table(versions: list[VersionInfo], title: str, *, show_active: bool) -> Table:
-    table = Table(
-        title=title, box=box.SIMPLE_HEAD, title_justify="left", caption="* = active" if show_active else None
-    )
-    columns = ["dataset", "ver", "entities", "published", "loaded (UTC)", "warn"]
-    if show_active:
-        columns.insert(0, "*")
-    for column in columns:
-        table.add_column(
-            column, justify="right" if column in ("ver", "entities", "warn") else "left", no_wrap=True
-        )
-    for v in versions:
-        row = [
-            v.dataset,
+def _versions_table(versions: list[VersionInfo], *, show_active: bool) -> str:
+    """Plain aligned columns: they survive pipes and narrow terminals unwrapped."""
+    header = ["dataset", "version", "entities", "published", "loaded (UTC)", "warnings"]
+    rows = [
+        [
+            v.dataset + (" *" if show_active and v.active else ""),
             str(v.version),
             f"{v.entities:,}",
             v.published or "-",
             v.loaded_at[:16].replace("T", " "),
             f"{len(v.warnings):,}",
         ]
-        if show_active:
-            row.insert(0, "*" if v.active else "")
-        table.add_row(*row)
-    return table
+        for v in versions
+    ]
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    numeric = {1, 2, 5}
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            cell.rjust(width) if i in numeric else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    lines = [line(header), line(["-" * w for w in widths]), *(line(row) for row in rows)]
+    if show_active:
+        lines.append("* active version")
+    return "\n".join(lines)
 
 
 @app.command("lists")
@@ -238,7 +240,7 @@ def lists_command(as_json: bool = typer.Option(False, "--json", help="Print JSON
     if not active:
         out.print("no lists loaded; run `embargo load PATH` or `embargo update`")
         return
-    out.print(_versions_table(active, "Active lists", show_active=False))
+    print(_versions_table(active, show_active=False))
 
 
 @app.command()
@@ -254,7 +256,7 @@ def versions(
     if as_json:
         emit_json([v.to_dict(warnings=False) for v in found])
         return
-    out.print(_versions_table(found, "Retained versions", show_active=True))
+    print(_versions_table(found, show_active=True))
 
 
 @app.command()
