@@ -48,6 +48,7 @@ _EXTRA_NAMES: dict[str, str] = {
     "ivory coast": "ci",
     "palestinian": "ps",
     "palestine": "ps",
+    "state of palestine": "ps",
     "palestinian territory": "ps",
     "occupied palestinian territories": "ps",
     "britain": "gb",
