@@ -129,9 +129,9 @@ def _entity(path: Path, elem: Any, dataset: str, settings: Settings) -> Entity:
         country_value(entity, "citizenship", text(item, "country"), source)
     for item in _items(elem, "idList", "id"):
         id_type, number = text(item, "idType"), text(item, "idNumber")
-        prop = prop_for_label(id_type or "")
-        if prop and number:
-            add_value(entity, prop, number, source)
+        id_prop = prop_for_label(id_type or "")
+        if id_prop and number:
+            add_value(entity, id_prop, number, source)
     for item in _items(elem, "addressList", "address"):
         fields = ("address1", "address2", "address3", "city", "stateOrProvince", "postalCode", "country")
         address = ", ".join(v for v in (text(item, f) for f in fields) if v)
