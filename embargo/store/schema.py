@@ -33,9 +33,9 @@ CREATE TABLE IF NOT EXISTS entities (
     version_id INTEGER NOT NULL,
     id TEXT NOT NULL,
     schema TEXT NOT NULL,
-    data BLOB NOT NULL,
-    PRIMARY KEY (version_id, id)
-) WITHOUT ROWID;
+    data BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS entities_by_version ON entities (version_id, id);
 CREATE INDEX IF NOT EXISTS entities_by_id ON entities (id);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY,
