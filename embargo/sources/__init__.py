@@ -195,6 +195,11 @@ def _sniff_zip(path: Path) -> str:
     with check_zip(path, settings) as archive:
         names = archive.namelist()
         if "xl/workbook.xml" in names:
+            if "xl/sharedStrings.xml" in names:
+                strings = read_zip_member(archive, "xl/sharedStrings.xml", path, settings)
+                for fmt, markers in _XLSX_MARKERS.items():
+                    if all(marker in strings for marker in markers):
+                        return fmt
             return _sniff_xlsx(path)
         xml_names = [n for n in names if n.lower().endswith(".xml")]
         if len(xml_names) == 1:
@@ -204,6 +209,14 @@ def _sniff_zip(path: Path) -> str:
                 return fmt
             raise SourceError(path, f"zip holding {xml_names[0]} ({fmt}): unpack it first", xml_names[0])
     raise SourceError(path, "zip archive without a recognised list file inside")
+
+
+# Header cells that identify a workbook layout, looked up in the shared-strings
+# part so that recognising a workbook does not load its whole sheet.
+_XLSX_MARKERS = {
+    "uk_hmt": (b">Group ID<", b">Name 6<", b">Alias Type<"),
+    "au_dfat": (b">Reference<", b">Name of Individual or Entity<", b">Name Type<"),
+}
 
 
 def _sniff_xlsx(path: Path) -> str:

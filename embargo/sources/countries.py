@@ -282,6 +282,7 @@ def _table() -> dict[str, str]:
     return table
 
 
+@lru_cache(maxsize=16384)
 def country_code(text: str | None) -> str | None:
     """The ISO 3166-1 alpha-2 code (lower case) for a country name, demonym or code.
 
@@ -314,6 +315,11 @@ def split_countries(text: str | None) -> list[str]:
     """Split "a) Syrian b) Lebanese", "Russian and Ukrainian", "X; Y" into parts."""
     if not text:
         return []
+    return list(_split_cached(text))
+
+
+@lru_cache(maxsize=16384)
+def _split_cached(text: str) -> tuple[str, ...]:
     text = re.sub(r"(?:^|\s)(?:\(?[a-h]\)|\(\d{1,2}\))\s*", ";", text)
     parts = re.split(r";|,\s*(?=[A-Z])|\s+and\s+(?=[A-Z])|\s+/\s+", text)
     out: list[str] = []
@@ -323,5 +329,5 @@ def split_countries(text: str | None) -> list[str]:
             out.append(part)
     # "Iran, Islamic Republic of" must not be cut into two halves.
     if len(out) > 1 and country_code(text) is not None and any(country_code(p) is None for p in out):
-        return [" ".join(text.split()).strip(" .")]
-    return out
+        return (" ".join(text.split()).strip(" ."),)
+    return tuple(out)

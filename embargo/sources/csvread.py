@@ -41,6 +41,12 @@ def iter_rows(
             except StopIteration:
                 return
             except csv.Error as exc:
+                if "field limit" in str(exc):
+                    raise SourceError(
+                        path,
+                        f"field longer than {settings.max_field_chars} characters",
+                        f"row {row_number + 1}",
+                    ) from None
                 raise SourceError(
                     path,
                     f"malformed or truncated CSV ({exc})",

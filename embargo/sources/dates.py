@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 CIRCA = "circa"
 RANGE = "range"
@@ -154,9 +155,15 @@ def parse_dates(text: str | None) -> list[DateValue]:
     """
     if text is None:
         return []
-    original = " ".join(str(text).split())
+    return list(_parse_dates_cached(str(text)))
+
+
+@lru_cache(maxsize=65536)
+def _parse_dates_cached(text: str) -> tuple[DateValue, ...]:
+    """Lists repeat the same cell on every name row; parse each text once."""
+    original = " ".join(text.split())
     if not original:
-        return []
+        return ()
     parts = [p for p in _ENUM_RE.split(original) if p.strip()]
     pieces: list[str] = []
     for part in parts:
@@ -173,7 +180,7 @@ def parse_dates(text: str | None) -> list[DateValue]:
             if key not in seen:
                 seen.add(key)
                 out.append(value)
-    return out
+    return tuple(out)
 
 
 def iso_date(value: object) -> str | None:
