@@ -28,6 +28,18 @@ from embargo.store.versions import VersionInfo
 
 OK, UNCHANGED, FAILED = "ok", "unchanged", "failed"
 
+# The publication formats each official dataset comes in: a file of another
+# list behind a dataset's URL (a misconfiguration, or a hijacked address) is
+# refused instead of silently replacing that dataset.
+EXPECTED_FORMATS: dict[str, frozenset[str]] = {
+    "us_ofac_sdn": frozenset({"ofac_xml", "ofac_enhanced", "ofac_csv"}),
+    "us_ofac_cons": frozenset({"ofac_xml", "ofac_enhanced", "ofac_csv"}),
+    "gb_hmt_sanctions": frozenset({"uk_hmt"}),
+    "un_sc_sanctions": frozenset({"un_sc"}),
+    "au_dfat_sanctions": frozenset({"au_dfat"}),
+    "ca_dfatd_sema_sanctions": frozenset({"ca_sema"}),
+}
+
 
 @dataclass
 class UpdateOutcome:
@@ -83,7 +95,7 @@ def _active(store: Store, dataset: str) -> VersionInfo | None:
 
 
 def _update_one(store: Store, settings: Settings, dataset: str, url: str, force: bool) -> UpdateOutcome:
-    from embargo.sources import parse
+    from embargo.sources import detect, parse
 
     before = _active(store, dataset)
     outcome = UpdateOutcome(dataset, url, FAILED, previous_version=before.version if before else None)
@@ -95,9 +107,14 @@ def _update_one(store: Store, settings: Settings, dataset: str, url: str, force:
             if before is not None and before.sha256 == sha256:
                 outcome.status, outcome.version = UNCHANGED, before
                 return outcome
-            result = parse([path], dataset=dataset, settings=settings)
-            if result.dataset != dataset:
-                raise StoreError(f"the file is a {result.format} list of {result.dataset}, not of {dataset}")
+            fmt = detect([path])
+            expected = EXPECTED_FORMATS.get(dataset)
+            if expected is not None and fmt not in expected:
+                raise StoreError(
+                    f"{url}: the file is in format {fmt}, which is not how {dataset} is published "
+                    f"({', '.join(sorted(expected))})"
+                )
+            result = parse([path], format=fmt, dataset=dataset, settings=settings)
             entities = list(result.entities)  # parse completely before touching the store
             _check_count(before, len(entities), settings, force)
             complete = ParseResult(
