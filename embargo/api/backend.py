@@ -51,12 +51,15 @@ class StoreBackend:
         self.store = open_store(settings)
 
     def build_engine(self) -> Engine:
-        from embargo.names import Matcher, NameIndex
+        from embargo.names import Matcher
 
         started = time.perf_counter()
+        # One snapshot for everything: the matcher is built from exactly the
+        # versions the engine stamps and serves entities from, even if an
+        # update activates newer ones meanwhile. (The matcher reuses its
+        # on-disk index cache for versions it has indexed before.)
         snapshot = self.store.snapshot()
-        index = NameIndex.build(snapshot.iter_entities(), snapshot.versions)
-        matcher = Matcher(index, self.settings)
+        matcher = Matcher.from_store(_Pinned(snapshot), self.settings)
         return Engine(
             versions=tuple(snapshot.versions),
             snapshot=snapshot,
@@ -90,6 +93,16 @@ class StoreBackend:
 
     def close(self) -> None:
         self.store.close()
+
+
+class _Pinned:
+    """A store stand-in whose snapshot is fixed, for APIs that take a store."""
+
+    def __init__(self, snapshot: Any) -> None:
+        self._snapshot = snapshot
+
+    def snapshot(self) -> Any:
+        return self._snapshot
 
 
 def _text_scanner(matcher: Any, settings: Settings) -> Any:

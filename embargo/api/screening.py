@@ -28,10 +28,11 @@ SCHEMA_TARGETS: dict[str, tuple[str, ...]] = {
     "Airplane": ("Aircraft",),
     "Aircraft": ("Aircraft",),
     "Vehicle": ("Vessel", "Aircraft"),
+    "Thing": ("Thing",),
 }
 
 # Search has no schema of its own: look for any kind of listed party.
-SEARCH_SCHEMAS = ("LegalEntity", "Vessel", "Aircraft")
+SEARCH_SCHEMAS = ("Thing",)
 
 ALGORITHM = "embargo"
 
@@ -92,34 +93,65 @@ def _as_list(values: Any) -> list[str]:
     return [values] if isinstance(values, str) else [str(v) for v in values]
 
 
-def features_of(explanation: Any) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
-    """yente's ``features`` (name -> score) and ``explanations`` from our explanation.
+# Secondary-field verdicts of the matcher's explanation, as yente-style
+# feature values: agreement counts for, conflict against, absence is 0.
+_STATUS_VALUES = {
+    "exact": 1.0,
+    "agree": 1.0,
+    "match": 1.0,
+    "year": 0.75,
+    "near": 0.5,
+    "missing": 0.0,
+    "conflict": -1.0,
+    "no_match": -1.0,
+}
+_SECONDARY_FEATURES = {
+    "birthDate": "birth_date_match",
+    "nationality": "country_match",
+    "gender": "gender_match",
+    "identifiers": "identifier_match",
+}
 
-    The matcher explains a score as named components; each numeric one is
-    exposed as a feature so yente clients can show why something matched.
+
+def features_of(explanation: Any) -> tuple[dict[str, float], dict[str, dict[str, Any]]]:
+    """yente's ``features`` (name -> value) and ``explanations`` from our explanation.
+
+    ``name_match`` is the name score; the others are the secondary checks
+    as indicators (1 agrees, 0.75 same birth year, 0.5 near date, 0 not
+    given, -1 conflicts). They say why, not how much: the score combines
+    them in ways a flat sum would misstate.
     """
     features: dict[str, float] = {}
     explanations: dict[str, dict[str, Any]] = {}
     if not isinstance(explanation, Mapping):
         return features, explanations
-    source = explanation.get("features", explanation)
-    if not isinstance(source, Mapping):
-        return features, explanations
-    for name, value in source.items():
-        score: float | None = None
-        detail: str | None = None
-        if isinstance(value, bool):
-            continue
-        if isinstance(value, int | float):
-            score = float(value)
-        elif isinstance(value, Mapping) and isinstance(value.get("score"), int | float):
-            score = float(value["score"])
-            raw_detail = value.get("detail")
-            detail = str(raw_detail) if raw_detail is not None else None
-        if score is None:
-            continue
-        features[str(name)] = score
-        explanations[str(name)] = {"score": score, "detail": detail}
+    name_score = explanation.get("name_score")
+    if isinstance(name_score, int | float) and not isinstance(name_score, bool):
+        features["name_match"] = float(name_score)
+        detail = f"{explanation.get('query_name', '')!s} ~ {explanation.get('matched_name', '')!s}"
+        kind = explanation.get("name_type")
+        explanations["name_match"] = {
+            "score": float(name_score),
+            "detail": f"{detail} ({kind})" if kind else detail,
+        }
+    secondary = explanation.get("secondary")
+    if isinstance(secondary, Mapping):
+        for field_name, feature in _SECONDARY_FEATURES.items():
+            verdict = secondary.get(field_name)
+            if not isinstance(verdict, Mapping):
+                continue
+            status = str(verdict.get("status", "missing"))
+            value = _STATUS_VALUES.get(status, 0.0)
+            features[feature] = value
+            shown = [
+                f"{k} {', '.join(map(str, v)) if isinstance(v, list) else v}"
+                for k, v in verdict.items()
+                if k != "status" and v not in (None, [], "")
+            ]
+            explanations[feature] = {
+                "score": value,
+                "detail": f"{status}: {'; '.join(shown)}" if shown else status,
+            }
     return features, explanations
 
 

@@ -32,6 +32,7 @@ QuerySchema = Literal[
     "Position",
     "PublicBody",
     "Security",
+    "Thing",
     "UserAccount",
     "Vehicle",
     "Vessel",

@@ -6,6 +6,7 @@ import ipaddress
 import json
 import os
 from enum import StrEnum
+from pathlib import Path
 
 import typer
 
@@ -41,6 +42,9 @@ def serve(
         False, "--no-auth", help="Serve without API keys. Only allowed on a loopback address."
     ),
     log_level: str = typer.Option("info", "--log-level", help="uvicorn log level."),
+    data_dir: Path | None = typer.Option(
+        None, "--data-dir", help="Where the store lives (as the global option)."
+    ),
 ) -> None:
     """Serve the yente-compatible screening API (OpenAPI schema at /openapi.json, docs at /docs)."""
     import uvicorn
@@ -55,6 +59,8 @@ def serve(
         )
         raise typer.Exit(2)
     resolved = settings()
+    if data_dir is not None:
+        resolved.data_dir = data_dir.expanduser()
     # Workers are separate processes that rebuild settings from the
     # environment, so hand the resolved values over through it.
     os.environ["EMBARGO_DATA_DIR"] = str(resolved.data_dir)
