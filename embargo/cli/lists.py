@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -59,8 +60,12 @@ def explained(command: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort, SystemExit):
+        except (typer.Exit, typer.Abort, typer.BadParameter, SystemExit):
             raise
+        except BrokenPipeError:
+            # The reader (e.g. `| head`) stopped reading: not a failure of ours.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except KeyboardInterrupt:
             raise fail("interrupted; the store is unchanged") from None
         except SourceError as exc:
@@ -83,6 +88,7 @@ def emit_json(data: Any) -> None:
 
 
 def _store() -> Store:
+    """The store, opened for one command (use as a context manager)."""
     return open_store(settings())
 
 
@@ -162,20 +168,20 @@ def load(
     as_json: bool = typer.Option(False, "--json", help="Print the new versions as JSON."),
 ) -> None:
     """Load official list files as new versions (the previous ones stay available)."""
-    store = _store()
     reports: list[dict[str, Any]] = []
     failed = False
-    for group in group_sources(paths, format):
-        try:
-            report = _load_one(store, group, format, dataset)
-        except (SourceError, StoreError) as exc:
-            print(f"embargo: {exc}", file=sys.stderr)
-            reports.append({"status": "failed", "paths": [str(p) for p in group], "error": str(exc)})
-            failed = True
-            continue
-        reports.append(report)
-        if not as_json:
-            _print_loaded(report)
+    with _store() as store:
+        for group in group_sources(paths, format):
+            try:
+                report = _load_one(store, group, format, dataset)
+            except (SourceError, StoreError) as exc:
+                print(f"embargo: {exc}", file=sys.stderr)
+                reports.append({"status": "failed", "paths": [str(p) for p in group], "error": str(exc)})
+                failed = True
+                continue
+            reports.append(report)
+            if not as_json:
+                _print_loaded(report)
     if as_json:
         emit_json(reports)
     if failed:
@@ -233,7 +239,8 @@ def _versions_table(versions: list[VersionInfo], *, show_active: bool) -> str:
 @explained
 def lists_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """Show the active version of each dataset."""
-    active = _store().active()
+    with _store() as store:
+        active = store.active()
     if as_json:
         emit_json([v.to_dict(warnings=False) for v in active])
         return
@@ -250,7 +257,8 @@ def versions(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Show every retained version (for diff and rollback)."""
-    found = _store().versions(dataset)
+    with _store() as store:
+        found = store.versions(dataset)
     if dataset and not found:
         raise fail(f"no versions of dataset {dataset!r}")
     if as_json:
@@ -267,7 +275,8 @@ def activate(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Make a retained version of a dataset the active one (e.g. to roll back)."""
-    info = _store().activate(dataset, version)
+    with _store() as store:
+        info = store.activate(dataset, version)
     if as_json:
         emit_json(info.to_dict(warnings=False))
     else:
@@ -294,7 +303,8 @@ def entity(
     as_json: bool = typer.Option(False, "--json", help="Print the FtM JSON form."),
 ) -> None:
     """Show one listed entity, and which list version it comes from."""
-    found = _store().snapshot().find(entity_id)
+    with _store() as store:
+        found = store.snapshot().find(entity_id)
     if not found:
         raise fail(f"no such entity: {entity_id}")
     records = [{**record.to_ftm(), "list_version": _origin(info)} for record, info in found]
@@ -335,9 +345,9 @@ def diff(
     """What changed between two versions: entities added, removed, and changed values."""
     if dataset is None and (from_version is not None or to_version is not None):
         raise typer.BadParameter("--from/--to need --dataset")
-    store = _store()
-    datasets = [dataset] if dataset else [v.dataset for v in store.active()]
-    diffs = [store.diff(name, from_version, to_version) for name in datasets]
+    with _store() as store:
+        datasets = [dataset] if dataset else [v.dataset for v in store.active()]
+        diffs = [store.diff(name, from_version, to_version) for name in datasets]
     if as_json:
         emit_json([d.to_dict() for d in diffs])
         return
@@ -385,7 +395,8 @@ def update(
     from embargo.store.update import update as run_update
 
     urls = _parse_url_options(url)
-    outcomes = run_update(_store(), settings(), datasets or None, urls or None, force)
+    with _store() as store:
+        outcomes = run_update(store, settings(), datasets or None, urls or None, force)
     for outcome in outcomes:
         if outcome.status == FAILED:
             print(f"embargo: update of {outcome.dataset} failed: {outcome.reason}", file=sys.stderr)

@@ -1,0 +1,51 @@
+"""A store filled from the bundled snapshot once per session, copied per test that changes it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from embargo.cli import app
+
+LISTS = Path("/work/shared/data/lists")
+
+
+class Cli:
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, data_dir: Path, *args: str, bundled: bool = False) -> Any:
+        env = {"EMBARGO_LOAD_BUNDLED": "1" if bundled else "0"}
+        return self.runner.invoke(app, ["--data-dir", str(data_dir), *args], env=env)
+
+    def json(self, data_dir: Path, *args: str) -> Any:
+        result = self(data_dir, *args, "--json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="session")
+def cli() -> Cli:
+    return Cli()
+
+
+@pytest.fixture(scope="session")
+def bundled_dir(tmp_path_factory: pytest.TempPathFactory, cli: Cli) -> Path:
+    """A data dir whose first command loaded the whole bundled snapshot."""
+    data_dir = tmp_path_factory.mktemp("bundled")
+    result = cli(data_dir, "lists", "--json", bundled=True)
+    assert result.exit_code == 0, result.stderr
+    return data_dir
+
+
+@pytest.fixture
+def scratch_dir(bundled_dir: Path, tmp_path: Path) -> Path:
+    """A private copy of the bundled store, for tests that change it."""
+    target = tmp_path / "data"
+    shutil.copytree(bundled_dir, target)
+    return target
