@@ -76,8 +76,12 @@ def iter_elements(path: Path, tags: set[str], source: IO[bytes] | None = None) -
     context = etree.iterparse(
         source if source is not None else str(path), events=("end",), **_parser_options()
     )
+    first = True
     try:
         for _event, elem in context:
+            if first:
+                _check_docinfo(path, elem)
+                first = False
             if isinstance(elem, etree._Entity):
                 raise SourceError(path, ENTITIES_REFUSED, f"line {elem.sourceline}")
             if local(elem.tag) in tags:
@@ -98,10 +102,23 @@ def iter_events(path: Path, source: IO[bytes] | None = None) -> Iterator[tuple[s
     context = etree.iterparse(
         source if source is not None else str(path), events=("start", "end"), **_parser_options()
     )
+    first = True
     try:
-        yield from context
+        for event, elem in context:
+            if first:
+                _check_docinfo(path, elem)
+                first = False
+            yield event, elem
     except etree.XMLSyntaxError as exc:
         raise SourceError(path, f"malformed or truncated XML: {exc.msg}", _line(exc)) from None
+
+
+def _check_docinfo(path: Path, elem: Any) -> None:
+    """Second line of defence: a DTD the prolog scan did not reach (e.g. after a huge comment)."""
+    docinfo = elem.getroottree().docinfo
+    dtd = docinfo.internalDTD
+    if docinfo.system_url or (dtd is not None and any(True for _ in dtd.iterentities())):
+        raise SourceError(path, ENTITIES_REFUSED, f"line {elem.sourceline}")
 
 
 def root_tag(path: Path, head: bytes) -> str | None:
