@@ -11,9 +11,10 @@ import sys
 
 from embargo.settings import Settings
 from embargo.store.diff import Diff, EntityChange, PropertyChange
+from embargo.store.errors import StoreError
 from embargo.store.hashing import files_sha256
 from embargo.store.snapshot import Snapshot
-from embargo.store.store import ProgressCallback, Store, StoreError
+from embargo.store.store import ProgressCallback, Store
 from embargo.store.versions import DATASET_TITLES, VersionInfo, dataset_title
 
 __all__ = [
@@ -54,6 +55,7 @@ def _load_bundle_with_progress(store: Store, settings: Settings) -> None:
 
     console = Console(stderr=True)
     if not console.is_terminal:
+        print("embargo: empty store: loading the bundled lists", file=sys.stderr, flush=True)
         outcomes = load_bundle(store, settings)
     else:
         datasets = [entry["dataset"] for entry in read_manifest()]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from embargo.store.errors import StoreError
+
 SCHEMA_VERSION = 1
 
 DDL = """
@@ -60,8 +62,9 @@ CREATE TABLE IF NOT EXISTS api_keys (
 def ensure_schema(conn: sqlite3.Connection) -> None:
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:
-        raise RuntimeError(
-            f"store schema version {current} is newer than this embargo understands ({SCHEMA_VERSION})"
+        raise StoreError(
+            f"store schema version {current} is newer than this version of embargo understands "
+            f"({SCHEMA_VERSION}); upgrade embargo"
         )
     if current == SCHEMA_VERSION:
         return

@@ -23,6 +23,7 @@ from embargo.model import Entity
 from embargo.sources.base import ParseResult
 from embargo.store import _json, keys
 from embargo.store.diff import Diff, compute_diff
+from embargo.store.errors import StoreError
 from embargo.store.schema import ensure_schema
 from embargo.store.snapshot import Snapshot, decode_entity
 from embargo.store.versions import VersionInfo
@@ -31,10 +32,6 @@ ProgressCallback = Callable[[int], None]
 
 _PROGRESS_EVERY = 500
 _VERSION_COLUMNS = "v.id, v.dataset, v.version, v.sha256, v.published, v.loaded_at, v.entities, v.source, v.format, v.warnings"
-
-
-class StoreError(Exception):
-    """A store operation was refused; the message says why."""
 
 
 def _now() -> str:
@@ -86,6 +83,9 @@ class Store:
             # In WAL mode NORMAL still makes every commit atomic; it may only
             # lose the very last commit on power loss, never half of one.
             conn.execute("PRAGMA synchronous = NORMAL")
+            # A load grows the WAL by the size of a list; give the space back
+            # once it is checkpointed.
+            conn.execute("PRAGMA journal_size_limit = 33554432")
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)

@@ -22,8 +22,9 @@ import httpx
 
 from embargo.settings import Settings
 from embargo.sources.base import ParseResult, SourceError
+from embargo.store.errors import StoreError
 from embargo.store.hashing import file_sha256
-from embargo.store.store import Store, StoreError
+from embargo.store.store import Store
 from embargo.store.versions import VersionInfo
 
 OK, UNCHANGED, FAILED = "ok", "unchanged", "failed"

@@ -268,3 +268,11 @@ def test_json_goes_to_stdout_and_progress_to_stderr(tmp_path: Path) -> None:
     (report,) = json.loads(done.stdout)
     assert report["entities"] == 14_965 and report["warning_count"] >= 1
     assert "entities written" in done.stderr
+
+
+def test_a_damaged_store_file_is_one_clear_error(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "embargo.sqlite3").write_bytes(b"this is not a database" * 100)
+    result = cli(tmp_path, "lists", "--json")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "embargo.sqlite3" in result.stderr and "not a database" in result.stderr
+    assert "Traceback" not in result.stderr
