@@ -53,6 +53,10 @@ class Settings:
     max_request_bytes: int = 2 * 1024 * 1024
     max_queries_per_batch: int = 500
     max_text_chars: int = 1_000_000
+    # Text screening: names found in prose are short and context-poor, so a
+    # text hit needs a higher name score than a structured query does.
+    scan_threshold: float = 0.8
+    scan_workers: int = 0  # batch scan processes; 0 = one per CPU
     request_timeout: float = 30.0
     max_list_age_days: float = 0.0  # 0 = never "not ready" because of age
     max_results: int = 500  # largest `limit` a /match or /search request may ask for

@@ -1,0 +1,1 @@
+"""Layers that find where a text names someone: list dictionary, NER, linking."""

@@ -1,0 +1,565 @@
+"""Screen one document: find the names, resolve them, link short forms, read risk.
+
+The layers, in order:
+
+1. **Dictionary** — every listed name found verbatim (after the shared
+   name normalisation) by :class:`~embargo.text.mentions.dictionary.NameDictionary`.
+2. **NER** — people and organisations spaCy recognises, whether or not a
+   list spells them that way (optional; the report says when it is off).
+3. **Fuzzy** — runs of capitalised words containing a word some list name
+   uses, which catches misspellings ("Vladimir Putn") even without NER.
+
+Every candidate full name then goes through the name matcher
+(:mod:`embargo.names`) with what the text says about the person — gender
+from titles and pronouns, nationality from a demonym right before the name
+— and the hits are grouped into parties (:mod:`embargo.text.parties`).
+Short forms and pronouns are linked to those full names
+(:mod:`embargo.text.linking`), and risk sentences
+(:mod:`embargo.text.risk`) are attributed to the party they mention.
+
+Payments skip NER and linking: their parties are already whole names in
+known fields and are screened as such; only remittance text is scanned.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from embargo.model import ORGANIZATION, PERSON, Entity
+from embargo.names.normalise import PARTICLES, name_tokens
+from embargo.settings import Settings
+from embargo.sources.countries import country_code
+from embargo.text.formats import Document, Party
+from embargo.text.linking import (
+    LinkedMention,
+    Referent,
+    Resolution,
+    Span,
+    is_title,
+    link_mentions,
+    title_gender,
+)
+from embargo.text.mentions.dictionary import TOKEN, NameDictionary
+from embargo.text.ner import NAME_LABELS, NerSpan, NerUnavailable, Recogniser, load_recogniser
+from embargo.text.parties import HitView, PartyGroup, group_hits
+from embargo.text.report import (
+    AmbiguousName,
+    Candidate,
+    ListedEntity,
+    MentionOut,
+    RiskOut,
+    ScanReport,
+    UnlistedName,
+)
+from embargo.text.risk import find_risks
+from embargo.text.sentences import Sentence, sentence_at, split_sentences
+
+ENGINE_VERSION = "1"
+MatchFn = Callable[[Any], list[Any]]
+_PARTICLE_WORD = r"(?:al|el|bin|ibn|de|van|von|da|di|du|del|der|la|le)(?:-(?=[A-Z])|\b)"
+_CAPITALISED_RUN = re.compile(
+    rf"(?<![\w’'-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})(?:[ \t]*(?<=[ \t-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})){{1,4}}"
+)
+_WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[ \t]*$")
+_WORD_BEFORE_COMMA = re.compile(r"([^\W\d_]+),[ \t]*$")
+_MAX_NAME_TOKENS = 8
+
+
+@dataclass
+class _Resolved:
+    """A full name's matcher outcome, cached per document by name/schema/gender."""
+
+    groups: list[PartyGroup]
+    best_below: HitView | None = None
+
+
+@dataclass
+class _Doc:
+    """Working state for one document."""
+
+    text: str
+    sentences: list[Sentence]
+    context_names: set[str]
+    cache: dict[tuple[str, str, str | None], _Resolved] = field(default_factory=dict)
+    groups: dict[str, PartyGroup] = field(default_factory=dict)
+    explanations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    best_below: dict[str, HitView] = field(default_factory=dict)
+    alternatives: dict[str, list[Candidate]] = field(default_factory=dict)
+
+
+class Scanner:
+    """Everything needed to screen documents against one snapshot of the lists.
+
+    Build it once (loading the matcher, the dictionary and optionally the
+    NER pipeline takes seconds) and call :meth:`scan` per document.
+    """
+
+    def __init__(
+        self,
+        dictionary: NameDictionary,
+        match: MatchFn,
+        *,
+        list_versions: dict[str, Any] | None = None,
+        threshold: float = 0.7,
+        floor: float = 0.5,
+        recogniser: Recogniser | None = None,
+        ner_note: str | None = None,
+        get_entity: Callable[[str], Entity | None] | None = None,
+        query_factory: Callable[..., Any] | None = None,
+    ) -> None:
+        self.dictionary = dictionary
+        self._match = match
+        self.list_versions = dict(list_versions or {})
+        self.threshold = threshold
+        self.floor = floor
+        self.recogniser = recogniser
+        self.ner_note = ner_note
+        self._get_entity = get_entity
+        self._query = query_factory or _default_query_factory()
+        # Names recur across documents (a batch of articles about one
+        # affair); the matcher's answer for a name/context is remembered.
+        self._hit_cache: dict[tuple[Any, ...], list[HitView]] = {}
+
+    # -- construction -----------------------------------------------------
+
+    @classmethod
+    def load(cls, settings: Settings, *, ner: bool = True) -> Scanner:
+        """A scanner over the store's active lists (loading bundled lists if empty)."""
+        from embargo.names import load_matcher
+        from embargo.store import open_store
+
+        store = open_store(settings)
+        snapshot = store.snapshot()
+        versions = {v.dataset: v.version for v in snapshot.versions}
+        key = ";".join(f"{v.dataset}={v.version}:{v.sha256}" for v in snapshot.versions)
+        dictionary = NameDictionary.cached(snapshot.iter_entities, key, settings.data_dir / "cache")
+        matcher = load_matcher(settings)
+        recogniser, note = None, None
+        if ner:
+            try:
+                recogniser = load_recogniser()
+            except NerUnavailable as exc:
+                note = str(exc)
+        else:
+            note = "named-entity recognition switched off; dictionary scan only"
+
+        def match(query: Any) -> list[Any]:
+            return list(matcher.match(query, limit=settings.match_limit))
+
+        return cls(
+            dictionary,
+            match,
+            list_versions=versions,
+            threshold=settings.scan_threshold,
+            floor=settings.match_floor,
+            recogniser=recogniser,
+            ner_note=note,
+            get_entity=snapshot.get,
+        )
+
+    # -- public -----------------------------------------------------------
+
+    def scan(self, doc: Document) -> ScanReport:
+        if doc.is_payment:
+            return self._scan_payment(doc)
+        return self._scan_prose(doc)
+
+    def scan_text(self, text: str, source: str = "<text>") -> ScanReport:
+        return self.scan(Document(source, "text", text))
+
+    @property
+    def engine(self) -> dict[str, Any]:
+        notes = [self.ner_note] if self.ner_note else []
+        return {
+            "version": ENGINE_VERSION,
+            "ner": self.recogniser is not None,
+            "ner_model": self.recogniser.name if self.recogniser else None,
+            "notes": notes,
+        }
+
+    # -- prose ------------------------------------------------------------
+
+    def _scan_prose(self, doc: Document, ner_spans: list[NerSpan] | None = None) -> ScanReport:
+        text = doc.text
+        sentences = split_sentences(text)
+        if ner_spans is None and self.recogniser is not None:
+            ner_spans = self.recogniser(text)
+        spans = self._candidate_spans(text, ner_spans or [])
+        # Other people the document names: a listed record that mentions
+        # them ("Press Secretary to Putin") is more likely the one meant.
+        context = {
+            t
+            for s in spans
+            if s.is_full and s.label == "PERSON" and s.method != "fuzzy"
+            for t in s.content
+            if len(t) >= 4
+        }
+        state = _Doc(text, sentences, context)
+        result = link_mentions(text, sentences, spans, lambda s: self._resolve(state, s))
+        return self._report(doc, state, result.referents, result.unresolved)
+
+    def _candidate_spans(self, text: str, ner_spans: list[NerSpan]) -> list[Span]:
+        taken: list[tuple[int, int]] = []
+        spans: list[Span] = []
+
+        def overlaps(s: int, e: int) -> bool:
+            return any(s < te and ts < e for ts, te in taken)
+
+        for m in self.dictionary.scan(text):
+            span = self._make_span(text, m.start, m.end, "PERSON", "dictionary")
+            if span is not None:
+                spans.append(span)
+                taken.append((m.start, m.end))
+        places = [(n.start, n.end) for n in ner_spans if n.label not in NAME_LABELS]
+        for ner in ner_spans:
+            if ner.label not in NAME_LABELS or overlaps(ner.start, ner.end):
+                continue
+            span = self._make_span(text, ner.start, ner.end, ner.label, "ner")
+            if span is not None:
+                spans.append(span)
+                taken.append((ner.start, ner.end))
+        taken += places
+        vocabulary = self.dictionary.vocabulary
+        for run in _CAPITALISED_RUN.finditer(text):
+            if overlaps(run.start(), run.end()):
+                continue
+            words = [self.dictionary.normaliser(w) for w in TOKEN.findall(run.group())]
+            known = [w for w in words if w in vocabulary and w not in PARTICLES and len(w) > 2]
+            if len(known) < 1 or len(words) < 2:
+                continue
+            span = self._make_span(text, run.start(), run.end(), "PERSON", "fuzzy")
+            if span is not None and span.is_full:
+                spans.append(span)
+                taken.append((run.start(), run.end()))
+        return spans
+
+    def _make_span(self, text: str, start: int, end: int, label: str, method: str) -> Span | None:
+        """A span with its title split off and trailing possessives removed."""
+        surface = text[start:end]
+        # Titles inside the span ("Ms Assad", "President Vladimir Putin").
+        title = None
+        while True:
+            m = re.match(r"([^\W\d_][\w.’'-]*)\s+", surface)
+            if not m or not is_title(m.group(1)):
+                break
+            title = m.group(1)
+            start += m.end()
+            surface = text[start:end]
+        for suffix in ("’s", "'s", "’", "'"):
+            if surface.endswith(suffix):
+                end -= len(suffix)
+                surface = text[start:end]
+        surface_stripped = surface.rstrip(" .,;:")
+        end -= len(surface) - len(surface_stripped)
+        surface = surface_stripped
+        if not surface:
+            return None
+        # A title just before the span ("Queen Elizabeth II", "his wife Asma").
+        gender = title_gender(title)
+        before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+        if before:
+            word = before.group(1)
+            if title is None and is_title(word):
+                title = word
+            gender = gender or title_gender(word)
+        elif gender is None:
+            # "Her father, Fawaz Akhras": a relation word in apposition.
+            appositive = _WORD_BEFORE_COMMA.search(text, max(0, start - 40), start)
+            if appositive:
+                gender = title_gender(appositive.group(1))
+        schema = PERSON if label == "PERSON" else ORGANIZATION
+        tokens = tuple(name_tokens(surface, schema if label == "PERSON" else None))
+        if not tokens or len(tokens) > _MAX_NAME_TOKENS or not any(ch.isalpha() for ch in surface):
+            return None
+        return Span(start, end, surface, label, method, tokens, title, gender)
+
+    def _countries_before(self, text: str, start: int) -> list[str]:
+        window = text[max(0, start - 60) : start]
+        words = re.findall(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", window)[-3:]
+        codes: list[str] = []
+        for word in words:
+            for part in word.split("-"):
+                code = country_code(part)
+                if code and code not in codes:
+                    codes.append(code)
+        return codes
+
+    def _hits(self, name: str, schema: str | None, gender: str | None, countries: list[str]) -> list[HitView]:
+        key = (name, schema, gender, tuple(countries))
+        hits = self._hit_cache.get(key)
+        if hits is None:
+            query = self._query(names=[name], schema=schema, gender=gender, countries=countries)
+            hits = [HitView.of(h) for h in self._match(query)]
+            if len(self._hit_cache) > 50_000:
+                self._hit_cache.clear()
+            self._hit_cache[key] = hits
+        return hits
+
+    def clear_cache(self) -> None:
+        """Forget remembered matcher answers (benchmarks measure cold documents)."""
+        self._hit_cache.clear()
+
+    @staticmethod
+    def _role_words(state: _Doc, span: Span) -> set[str]:
+        """Up to four words before the name in its sentence: "Kremlin spokesperson"."""
+        sentence = state.sentences[sentence_at(state.sentences, span.start)] if state.sentences else None
+        begin = max(sentence.start if sentence else 0, span.start - 60)
+        words = re.findall(r"[^\W\d_]{4,}", state.text[begin : span.start].lower())[-4:]
+        return set(words)
+
+    def _resolve(self, state: _Doc, span: Span) -> Resolution | None:
+        schema = PERSON if span.label == "PERSON" and span.method != "dictionary" else None
+        if span.label == "ORG":
+            schema = "LegalEntity"
+        key = (" ".join(span.tokens), schema or "", span.gender)
+        resolved = state.cache.get(key)
+        if resolved is None:
+            resolved = self._match_name(state, span, schema)
+            state.cache[key] = resolved
+        if resolved.groups:
+            group = resolved.groups[0]
+            ident = group.primary.id
+            if group.primary.schema != PERSON:
+                span.label = "ORG"  # a listed company found by the dictionary
+            known = state.groups.get(ident)
+            if known is None or group.primary.score > known.primary.score:
+                state.groups[ident] = group
+                state.explanations[ident] = group.primary.explanation
+            for other in resolved.groups[1:3]:
+                alts = state.alternatives.setdefault(ident, [])
+                if all(a.id != other.primary.id for a in alts):
+                    alts.append(Candidate(other.primary.id, other.primary.caption, other.primary.score))
+            return Resolution(ident, True, group.ids, group.gender or span.gender)
+        if span.method == "fuzzy":
+            return None  # capitalised runs only matter when they are listed
+        if span.method == "dictionary":
+            return None  # verbatim list name the matcher rejects on context: not a party
+        unlisted_key = "unlisted:" + " ".join(span.content)
+        if resolved.best_below is not None:
+            state.best_below[unlisted_key] = resolved.best_below
+        return Resolution(unlisted_key, False, frozenset(), span.gender)
+
+    def _match_name(self, state: _Doc, span: Span, schema: str | None) -> _Resolved:
+        countries = self._countries_before(state.text, span.start) if span.label == "PERSON" else []
+        gender = span.gender if span.label == "PERSON" else None
+        hits = self._hits(span.text, schema, gender, countries)
+        hits = [h for h in hits if h.schema not in ("Vessel", "Aircraft")]
+        if span.label == "PERSON" and span.method in ("ner", "fuzzy"):
+            hits = [h for h in hits if h.schema in (PERSON, "LegalEntity")]
+        own = set(span.content)
+        context = (state.context_names - own) | (self._role_words(state, span) - own)
+        groups = group_hits(
+            hits, self.threshold, context=context, gender=span.gender, query_tokens=span.tokens
+        )
+        below = max((h for h in hits if h.score < self.threshold), key=lambda h: h.score, default=None)
+        return _Resolved(groups, below)
+
+    # -- payments -----------------------------------------------------------
+
+    def _scan_payment(self, doc: Document) -> ScanReport:
+        text = doc.text
+        state = _Doc(text, [], set())
+        referents: dict[str, Referent] = {}
+
+        def add(group: PartyGroup, mention: LinkedMention) -> None:
+            ident = group.primary.id
+            ref = next((r for r in referents.values() if r.ids & group.ids), None)
+            if ref is None:
+                ref = referents.setdefault(ident, Referent(ident, True, "PARTY", set(group.ids)))
+                state.groups[ident] = group
+                state.explanations[ident] = group.primary.explanation
+            ref.mentions.append(mention)
+
+        for party in doc.parties:
+            if party.bic:
+                for group in self._bic_groups(party):
+                    add(group, LinkedMention(party.start, party.end, text[party.start : party.end], "field",
+                                             field=party.field))  # fmt: skip
+            if not party.name:
+                continue
+            exact = self.dictionary.lookup(party.name)
+            if not exact and not self._might_be_listed(party.name):
+                continue
+            groups = self._screen_party(party)
+            if groups:
+                method = "dictionary" if exact else "fuzzy"
+                add(groups[0], LinkedMention(party.start, party.end, party.name, method, field=party.field))
+        for segment in doc.segments:
+            for m in self.dictionary.scan(text, segment.start, segment.end):
+                span = Span(m.start, m.end, m.text, "PERSON", "dictionary", tuple(name_tokens(m.text)))
+                resolved = self._match_name(state, span, None)
+                if resolved.groups:
+                    add(
+                        resolved.groups[0],
+                        LinkedMention(m.start, m.end, m.text, "dictionary", field=segment.field),
+                    )
+        for ref in referents.values():
+            ref.mentions.sort(key=lambda m: m.start)
+        return self._report(doc, state, list(referents.values()), [], risks=bool(doc.segments))
+
+    def _might_be_listed(self, name: str) -> bool:
+        """Cheap gate before the matcher: some word of the name is in a list name."""
+        vocabulary = self.dictionary.vocabulary
+        words = [self.dictionary.normaliser(w) for w in TOKEN.findall(name)]
+        content = [w for w in words if w and w not in PARTICLES and len(w) > 2]
+        hits = sum(1 for w in content if w in vocabulary or self.dictionary.near_word(w))
+        return hits >= min(2, len(content)) and hits > 0
+
+    def _screen_party(self, party: Party) -> list[PartyGroup]:
+        countries = [party.country] if party.country else []
+        hits = self._hits(party.name, party.schema, None, countries)
+        return group_hits(hits, self.threshold)
+
+    def _bic_groups(self, party: Party) -> list[PartyGroup]:
+        if not party.bic or self._get_entity is None:
+            return []
+        groups = []
+        for ident in self.dictionary.lookup_bic(party.bic):
+            entity = self._get_entity(ident)
+            if entity is None:
+                continue
+            view = HitView(
+                entity.id, entity.caption, entity.schema, tuple(entity.datasets), entity.properties, 1.0, True,
+                {"identifier": {"swiftBic": party.bic, "status": "exact"}},
+            )  # fmt: skip
+            groups.append(PartyGroup(view))
+        return groups
+
+    # -- report -------------------------------------------------------------
+
+    def _report(
+        self,
+        doc: Document,
+        state: _Doc,
+        referents: Iterable[Referent],
+        unresolved: Iterable[Any],
+        *,
+        risks: bool = True,
+    ) -> ScanReport:
+        text = doc.text
+        entities: list[ListedEntity] = []
+        unlisted: list[UnlistedName] = []
+        mention_index: list[tuple[int, int, str]] = []  # (start, end, entity id) for risk attribution
+        for ref in referents:
+            mentions = [_mention_out(ref, i) for i in range(len(ref.mentions))]
+            if ref.listed:
+                group = state.groups.get(ref.key) or next(
+                    (g for k, g in state.groups.items() if k in ref.ids), None
+                )
+                if group is None:
+                    continue
+                primary = group.primary
+                entities.append(
+                    ListedEntity(
+                        primary.id,
+                        primary.caption,
+                        primary.schema,
+                        group.datasets,
+                        group.programs,
+                        primary.score,
+                        mentions,
+                        state.explanations.get(primary.id, primary.explanation),
+                        [i for i in sorted(ref.ids | group.ids) if i != primary.id],
+                        state.alternatives.get(primary.id, []),
+                    )
+                )
+                mention_index += [(m.start, m.end, primary.id) for m in ref.mentions]
+            else:
+                if ref.label == "PERSON" and not ref.full_names:
+                    continue
+                below = state.best_below.get(ref.key)
+                best = Candidate(below.id, below.caption, below.score) if below else None
+                unlisted.append(UnlistedName(ref.full_names[0] if ref.full_names else ref.mentions[0].text,
+                                             ref.label, mentions, best))  # fmt: skip
+        ambiguous = self._ambiguous(state, unresolved, unlisted)
+        entities.sort(key=lambda e: e.mentions[0].start if e.mentions else 0)
+        unlisted.sort(key=lambda u: u.mentions[0].start if u.mentions else 0)
+        risk_out = self._risks(text, state.sentences, mention_index) if risks else []
+        return ScanReport(
+            doc.source,
+            doc.format,
+            text,
+            entities,
+            unlisted,
+            ambiguous,
+            risk_out,
+            self.list_versions,
+            self.engine,
+        )
+
+    def _ambiguous(
+        self, state: _Doc, unresolved: Iterable[Any], unlisted: list[UnlistedName]
+    ) -> list[AmbiguousName]:
+        by_text: dict[str, AmbiguousName] = {}
+        orgs: dict[str, UnlistedName] = {}
+        for item in unresolved:
+            span: Span = item.span
+            mention = MentionOut(span.text, span.start, span.end, span.method, title=span.title)
+            if item.candidates:
+                key = " ".join(span.content)
+                amb = by_text.get(key)
+                if amb is None:
+                    cands = []
+                    for ref_key in item.candidates:
+                        group = state.groups.get(ref_key)
+                        if group is not None:
+                            cands.append(
+                                Candidate(group.primary.id, group.primary.caption, group.primary.score)
+                            )
+                    amb = by_text[key] = AmbiguousName(span.text, [], cands)
+                amb.mentions.append(mention)
+            elif span.label == "ORG" and span.method == "ner":
+                key = " ".join(span.tokens)
+                if key not in orgs:
+                    orgs[key] = UnlistedName(span.text, "ORG", [], None)
+                    unlisted.append(orgs[key])
+                orgs[key].mentions.append(mention)
+        return list(by_text.values())
+
+    def _risks(
+        self, text: str, sentences: list[Sentence], mentions: list[tuple[int, int, str]]
+    ) -> list[RiskOut]:
+        sentences = sentences or split_sentences(text)
+        out: list[RiskOut] = []
+        for signal in find_risks(text, sentences):
+            inside = [(s, e, ident) for s, e, ident in mentions if signal.start <= s < signal.end]
+            ids = list(dict.fromkeys(ident for _, _, ident in inside))
+            entity = None
+            if len(ids) == 1:
+                entity = ids[0]
+            elif ids:
+                first_kw = signal.keywords[0].start
+                before = [(s, ident) for s, _, ident in inside if s < first_kw]
+                entity = max(before)[1] if before else min((s, ident) for s, _, ident in inside)[1]
+            out.append(
+                RiskOut(
+                    signal.category,
+                    text[signal.start : signal.end],
+                    signal.start,
+                    signal.end,
+                    [k.text for k in signal.keywords],
+                    entity,
+                    ids,
+                )
+            )
+        return out
+
+
+def _mention_out(ref: Referent, index: int) -> MentionOut:
+    m = ref.mentions[index]
+    chain = ref.chain(index) if m.linked_to is not None else None
+    return MentionOut(m.text, m.start, m.end, m.method, m.field, m.title, m.linked_to, chain, m.reason)
+
+
+def _default_query_factory() -> Callable[..., Any]:
+    from embargo.names import Query
+
+    def make(
+        names: list[str], schema: str | None, gender: str | None = None, countries: list[str] | None = None
+    ) -> Any:
+        return Query(names=names, schema=schema, gender=gender, countries=list(countries or []))
+
+    return make
