@@ -125,7 +125,11 @@ def _stored_name(name: str) -> str:
 
 
 def build(source_dir: Path, out_dir: Path = BUNDLE_DIR) -> dict[str, Any]:
-    """Compress the official files into ``out_dir`` and write the manifest and NOTICE."""
+    """Compress the official files into ``out_dir`` and write the manifest and NOTICE.
+
+    The NOTICE goes next to the ``lists`` folder for the shipped bundle
+    (embargo/data/NOTICE), inside ``out_dir`` otherwise.
+    """
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
@@ -166,7 +170,8 @@ def build(source_dir: Path, out_dir: Path = BUNDLE_DIR) -> dict[str, Any]:
     (out_dir / MANIFEST).write_text(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
-    (out_dir.parent / "NOTICE").write_text(notice(), encoding="utf-8")
+    notice_path = BUNDLE_DIR.parent / "NOTICE" if out_dir.resolve() == BUNDLE_DIR else out_dir / "NOTICE"
+    notice_path.write_text(notice(), encoding="utf-8")
     return manifest
 
 
@@ -178,7 +183,8 @@ def notice() -> str:
         "embargo ships copies of the official list files below (in embargo/data/lists/, xz-compressed",
         "where they were not already compressed) so that it works offline from the first run.",
         "They are the publishers' files, unmodified. `embargo update` replaces them with the current",
-        "publications. Terms of each source:",
+        "publications. These files are not covered by embargo's own licence; each is used under",
+        "the terms of its publisher:",
         "",
     ]
     for item in BUNDLE:
@@ -205,11 +211,14 @@ def unpack(entry: dict[str, Any], into: Path, bundle_dir: Path = BUNDLE_DIR) -> 
     for item in entry["files"]:
         stored = bundle_dir / entry["dataset"] / item["stored"]
         target = into / item["name"]
-        if stored.suffix == ".xz":
-            with lzma.open(stored, "rb") as src, open(target, "wb") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-        else:
-            shutil.copyfile(stored, target)
+        try:
+            if stored.suffix == ".xz":
+                with lzma.open(stored, "rb") as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            else:
+                shutil.copyfile(stored, target)
+        except (OSError, lzma.LZMAError, EOFError) as exc:
+            raise RuntimeError(f"bundled file {stored} is unreadable: {exc}") from None
         if file_sha256(target) != item["sha256"]:
             raise RuntimeError(f"bundled file {stored} is damaged (SHA-256 mismatch)")
         paths.append(target)
