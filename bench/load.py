@@ -4,6 +4,8 @@ Run: ``python -m bench.load``. Baseline, measured in the same run: parsing
 the same files without a store (entities consumed and dropped), so the
 ratio store-load / parse-only shows what versioned storage costs on top of
 the unavoidable parsing. Targets: whole bundle < 10 s, peak RSS < 1 GB.
+"peak MB" is the process's peak RSS after that dataset was stored (it
+includes the first-run load measured before).
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ def main() -> int:
             result = parse(files[dataset], format=entry["format"], dataset=dataset, settings=settings)
             info = store.load(result, sha256=entry["sha256"], source="bench")
             stored = time.perf_counter() - t0
-            rows.append([dataset, info.entities, stored])
+            rows.append([dataset, info.entities, stored, _peak_rss_mb()])
         store.close()
         rss_after_store = _peak_rss_mb()
         db_bytes = (root / "bench.sqlite3").stat().st_size
@@ -60,13 +62,14 @@ def main() -> int:
                 files[entry["dataset"]], format=entry["format"], dataset=entry["dataset"], settings=settings
             )
             count = sum(1 for _ in result.entities)
-            row.append(time.perf_counter() - t0)
+            row.insert(3, time.perf_counter() - t0)
             assert count == row[1], f"{entry['dataset']}: parse gave {count}, store {row[1]}"
 
-    print(f"{'dataset':<26}{'entities':>9}{'store s':>9}{'parse s':>9}{'ratio':>7}{'ent/s':>9}")
-    for dataset, entities, stored, parsed in rows:
+    print(f"{'dataset':<26}{'entities':>9}{'store s':>9}{'parse s':>9}{'ratio':>7}{'ent/s':>9}{'peak MB':>9}")
+    for dataset, entities, stored, parsed, rss in rows:
         print(
-            f"{dataset:<26}{entities:>9,}{stored:>9.2f}{parsed:>9.2f}{stored / parsed:>7.2f}{entities / stored:>9,.0f}"
+            f"{dataset:<26}{entities:>9,}{stored:>9.2f}{parsed:>9.2f}{stored / parsed:>7.2f}"
+            f"{entities / stored:>9,.0f}{rss:>9.0f}"
         )
     entities = sum(r[1] for r in rows)
     stored = sum(r[2] for r in rows)
