@@ -90,7 +90,12 @@ LABELS: dict[str, str] = {
     "aircraft manufacture date": "buildDate",
     "aircraft operator": "owner",
 }
-_LABELS_LONGEST_FIRST = sorted(LABELS, key=len, reverse=True)
+_LABEL_RE = re.compile(
+    r"(?:alt\.\s*)?("
+    + "|".join(re.escape(label) for label in sorted(LABELS, key=len, reverse=True))
+    + r")(?![\w])",
+    re.IGNORECASE,
+)
 _ID_PROPS = {
     "passportNumber",
     "idNumber",
@@ -171,14 +176,9 @@ def apply_remarks(entity: Entity, remarks: str, source: str) -> None:
         if m:
             entity.relate(Relation("linked", m[1], label="Linked To", source=source))
             continue
-        lowered = segment.casefold()
-        body = re.sub(r"^alt\.\s*", "", lowered)
-        offset = len(lowered) - len(body)
-        for label in _LABELS_LONGEST_FIRST:
-            if body.startswith(label) and (len(body) == len(label) or not body[len(label)].isalnum()):
-                value = segment[offset + len(label) :].strip(" :-")
-                add_value(entity, LABELS[label], value, source)
-                break
+        m = _LABEL_RE.match(segment)
+        if m:
+            add_value(entity, LABELS[m[1].casefold()], segment[m.end() :].strip(" :-"), source)
 
 
 def split_programs(text: str) -> list[str]:

@@ -13,13 +13,16 @@ older) are counted and reported as one warning, never fatal.
 
 Remarks longer than 1,000 characters are cut by OFAC and continued in the
 comments file; the continuation is appended to the remarks before they are
-read.
+read — only to Remarks actually cut at that length, since a comments file
+from another day may continue a text the primary file does not have.
+"Linked To: NAME" relations get the target's id when NAME is the primary
+name of exactly one record in the file.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from embargo.model import PERSON, VESSEL, Entity
@@ -41,6 +44,8 @@ from embargo.sources.ofac_common import (
 FORMAT = "ofac_csv"
 EMPTY = "-0-"
 COLUMNS = {12: "primary", 5: "alt", 6: "add", 2: "comments"}
+# OFAC cuts Remarks at this length and puts the rest in the comments file.
+REMARKS_LIMIT = 1000
 _ALIAS_PROPS = {"aka": "alias", "fka": "previousName", "nka": "alias"}
 
 
@@ -59,6 +64,7 @@ class _Extras:
     aliases: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     addresses: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
     comments: dict[str, list[str]] = field(default_factory=dict)
+    unmatched_comments: set[str] = field(default_factory=set)
 
 
 def classify(paths: Sequence[Path], settings: Settings) -> dict[str, Path]:
@@ -136,6 +142,7 @@ def _entities(
 ) -> Iterator[Entity]:
     extras = _read_extras(roles, settings, cursor)
     primary = roles["primary"]
+    ids_by_name = _ids_by_name(primary, settings, cursor)
     seen: set[str] = set()
     for number, row in iter_rows(primary, settings, cursor):
         _check_width(primary, number, row, 12)
@@ -143,11 +150,33 @@ def _entities(
         if ent_num in seen:
             raise SourceError(primary, f"entity number {ent_num} appears twice", f"row {number}")
         seen.add(ent_num)
-        yield _entity(primary, number, row, dataset, extras)
+        yield _entity(primary, number, row, dataset, extras, ids_by_name)
     _report_orphans(result, roles, extras, seen)
+    if extras.unmatched_comments:
+        result.warnings.append(
+            f"{roles['comments'].name}: ignored continuations for {len(extras.unmatched_comments)} entities "
+            f"whose Remarks in {primary.name} are not cut at {REMARKS_LIMIT} characters (files of different dates?)"
+        )
 
 
-def _entity(path: Path, number: int, row: list[str], dataset: str, extras: _Extras) -> Entity:
+def _ids_by_name(path: Path, settings: Settings, cursor: Cursor) -> dict[str, str]:
+    """Primary name -> entity id, for names used once, to resolve "Linked To: NAME"."""
+    ids: dict[str, str] = {}
+    duplicated: set[str] = set()
+    for number, row in iter_rows(path, settings, cursor):
+        _check_width(path, number, row, 12)
+        name = _clean(row[1])
+        if name in ids:
+            duplicated.add(name)
+        ids[name] = f"ofac-{row[0].strip()}"
+    for name in duplicated:
+        del ids[name]
+    return ids
+
+
+def _entity(
+    path: Path, number: int, row: list[str], dataset: str, extras: _Extras, ids_by_name: dict[str, str]
+) -> Entity:
     ent_num = row[0].strip()
     source = f"{path.name}:row {number}"
     sdn_type = _clean(row[2]).casefold()
@@ -174,10 +203,18 @@ def _entity(path: Path, number: int, row: list[str], dataset: str, extras: _Extr
         country_value(entity, "flag", _clean(row[9]), source)
         entity.add("owner", _clean(row[10]), source)
     remarks = _clean(row[11])
-    for continuation in extras.comments.get(ent_num, []):
-        remarks += continuation
+    continuations = extras.comments.get(ent_num, [])
+    if continuations and len(row[11]) >= REMARKS_LIMIT:
+        # Join the raw texts: the cut may fall right after a space.
+        remarks = (row[11] + "".join(continuations)).strip()
+    elif continuations:
+        extras.unmatched_comments.add(ent_num)
     if remarks:
         apply_remarks(entity, remarks, source)
+        entity.relations = [
+            replace(r, target_id=ids_by_name.get(r.target_name)) if r.target_id is None else r
+            for r in entity.relations
+        ]
     for kind, alias, alias_source in extras.aliases.get(ent_num, []):
         entity.add(_ALIAS_PROPS.get(kind, "alias"), alias, alias_source)
     for address, country, address_source in extras.addresses.get(ent_num, []):
