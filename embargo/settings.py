@@ -62,6 +62,7 @@ class Settings:
     max_results: int = 500  # largest `limit` a /match or /search request may ask for
     api_key_cache_seconds: float = 5.0  # a revoked key stops working within this time
     engine_poll_seconds: float = 10.0  # how often a server checks the store for newer lists
+    scan_warmup: bool = True  # build a server's text scanner in the background, not on the first /scan
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: Any) -> Settings:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -28,7 +29,7 @@ from embargo.api.audit import AuditWriter
 from embargo.api.auth import Authenticator
 from embargo.api.backend import Backend, StoreBackend
 from embargo.api.engine import Engine, EngineHolder
-from embargo.api.limits import BodySizeLimit, LimitExceeded, RequestTimedOut
+from embargo.api.limits import BodySizeLimit, ClientError, RequestTimedOut
 from embargo.api.metrics import Metrics, RequestMetrics
 from embargo.api.routes import admin, scan, screening, status
 from embargo.api.services import Services
@@ -68,6 +69,11 @@ def create_app(
 
         def swapped(engine: Engine) -> None:
             metrics.engine_builds.inc()
+            warm = getattr(engine.scanner, "warm", None)
+            if settings.scan_warmup and warm is not None:
+                threading.Thread(
+                    target=_warm_quietly, args=(warm,), name="embargo-scan-warmup", daemon=True
+                ).start()
 
         holder = EngineHolder(backend.build_engine, backend.active_fingerprint, on_swap=swapped)
         await anyio.to_thread.run_sync(holder.load)
@@ -120,6 +126,13 @@ def create_app(
     return app
 
 
+def _warm_quietly(warm: Callable[[], Any]) -> None:
+    try:
+        warm()
+    except Exception:  # the first /scan will retry and report the error itself
+        log.exception("text scanner warm-up failed")
+
+
 def app_from_env() -> FastAPI:
     """Factory for ``uvicorn embargo.api.app:app_from_env --factory`` (one call per worker)."""
     no_auth = os.environ.get(NO_AUTH_ENV, "").strip().lower() in {"1", "true", "yes"}
@@ -127,8 +140,8 @@ def app_from_env() -> FastAPI:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
-    async def limit_exceeded(request: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, LimitExceeded)
+    async def client_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ClientError)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
 
     async def timed_out(request: Request, exc: Exception) -> JSONResponse:
@@ -150,7 +163,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": f"internal error: {type(exc).__name__}"}, status_code=500)
 
-    app.add_exception_handler(LimitExceeded, limit_exceeded)
+    app.add_exception_handler(ClientError, client_error)
     app.add_exception_handler(RequestTimedOut, timed_out)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)

@@ -8,12 +8,14 @@ narrow interface keeps the HTTP layer testable on its own.
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any, Protocol
 
 from embargo.api.audit import AuditRecord
 from embargo.api.auth import Principal
 from embargo.api.engine import Engine, version_fingerprint
+from embargo.api.limits import ClientError
 from embargo.settings import Settings
 
 
@@ -64,7 +66,7 @@ class StoreBackend:
             versions=tuple(snapshot.versions),
             snapshot=snapshot,
             matcher=matcher,
-            scanner=_text_scanner(matcher, self.settings),
+            scanner=_text_scanner(snapshot, matcher, self.settings),
             build_seconds=time.perf_counter() - started,
         )
 
@@ -105,15 +107,76 @@ class _Pinned:
         return self._snapshot
 
 
-def _text_scanner(matcher: Any, settings: Settings) -> Any:
-    """A ``scan(text, format)`` bound to ``matcher``, or None when text scanning is unavailable."""
-    try:
-        from embargo.text import scan_text
-    except ImportError:
-        return None
+class LazyScanner:
+    """Text scanning for one engine, built on first use (or by :meth:`warm`).
 
-    def scan(text: str, format: str = "auto") -> dict[str, Any]:
-        report: dict[str, Any] = scan_text(text, format=format, matcher=matcher)
+    It is built from the engine's own snapshot and matcher, so a scan report
+    names the same list versions as the response stamp. Building costs
+    seconds (the name dictionary, and the NER pipeline once per process),
+    which servers that only match names never pay.
+    """
+
+    def __init__(self, snapshot: Any, matcher: Any, settings: Settings) -> None:
+        self._snapshot = snapshot
+        self._matcher = matcher
+        self._settings = settings
+        self._scanner: Any = None
+        self._lock = threading.Lock()
+
+    def warm(self) -> Any:
+        with self._lock:
+            if self._scanner is None:
+                self._scanner = self._build()
+            return self._scanner
+
+    def _build(self) -> Any:
+        from embargo.text import Scanner
+        from embargo.text.mentions.dictionary import NameDictionary
+        from embargo.text.ner import NerUnavailable, load_recogniser
+
+        snapshot, settings, matcher = self._snapshot, self._settings, self._matcher
+        key = ";".join(f"{v.dataset}={v.version}:{v.sha256}" for v in snapshot.versions)
+        dictionary = NameDictionary.cached(snapshot.iter_entities, key, settings.data_dir / "cache")
+        recogniser, note = None, None
+        try:
+            recogniser = load_recogniser()
+        except NerUnavailable as exc:
+            note = str(exc)
+
+        def match(query: Any) -> list[Any]:
+            return list(matcher.match(query, limit=settings.match_limit))
+
+        return Scanner(
+            dictionary,
+            match,
+            list_versions={v.dataset: v.version for v in snapshot.versions},
+            threshold=settings.scan_threshold,
+            floor=settings.match_floor,
+            recogniser=recogniser,
+            ner_note=note,
+            get_entity=snapshot.get,
+        )
+
+    def __call__(self, text: str, format: str = "auto") -> dict[str, Any]:
+        from embargo.text import Document, ScanInputError, read_document
+
+        scanner = self.warm()
+        fmt = None if format == "auto" else format
+        if not text.strip():
+            document = Document("request", "text", text)  # nothing to find, but a valid report
+        else:
+            try:
+                document = read_document(text.encode("utf-8", "surrogatepass"), "request", fmt)
+            except ScanInputError as exc:
+                raise ClientError(422, str(exc)) from None
+        report: dict[str, Any] = scanner.scan(document).to_dict()
         return report
 
-    return scan
+
+def _text_scanner(snapshot: Any, matcher: Any, settings: Settings) -> LazyScanner | None:
+    """Text scanning for an engine, or None when this installation has none."""
+    try:
+        import embargo.text  # noqa: F401
+    except ImportError:
+        return None
+    return LazyScanner(snapshot, matcher, settings)

@@ -26,13 +26,17 @@ class RequestTimedOut(Exception):
     """Raised when a request has used up its time budget."""
 
 
-class LimitExceeded(Exception):
-    """A request asked for more than a configured limit allows."""
+class ClientError(Exception):
+    """A request the service cannot answer as asked; ``detail`` tells the client why."""
 
     def __init__(self, status_code: int, detail: str) -> None:
         super().__init__(detail)
         self.status_code = status_code
         self.detail = detail
+
+
+class LimitExceeded(ClientError):
+    """A request asked for more than a configured limit allows."""
 
 
 class Deadline:

@@ -67,8 +67,10 @@ class MatchRequest(BaseModel):
 class ScanRequest(BaseModel):
     """Body of ``POST /scan``."""
 
-    text: str = Field(description="The text to screen (plain text, HTML or Markdown).")
-    format: Literal["auto", "text", "html", "markdown"] = "auto"
+    text: str = Field(description="The document: plain text, HTML, a SWIFT MT103 or an ISO 20022 pacs.008.")
+    format: Literal["auto", "text", "html", "mt103", "pacs008"] = Field(
+        default="auto", description="`auto` detects the format from the content."
+    )
 
 
 class UpdateRequest(BaseModel):

@@ -16,18 +16,15 @@ from embargo.settings import Settings
 
 
 def _summary(report: dict[str, Any]) -> dict[str, Any]:
-    entities = report.get("entities", [])
-    ids: list[str] = []
-    for item in entities:
-        hits = (item.get("matches") or item.get("hits") or []) if isinstance(item, dict) else []
-        for hit in hits:
-            if isinstance(hit, dict) and hit.get("id"):
-                ids.append(hit["id"])
+    """What came back, in short: which listed parties, how many others, which risks."""
+    entities = [e for e in report.get("entities", []) if isinstance(e, dict)]
     return {
-        "entities": len(entities),
+        "entities": [
+            {"id": e.get("id"), "score": e.get("score"), "other_ids": e.get("other_ids", [])}
+            for e in entities
+        ][:100],
         "unlisted": len(report.get("unlisted", [])),
-        "risks": len(report.get("risks", [])),
-        "matched_ids": ids[:100],
+        "risks": sorted({str(r.get("category")) for r in report.get("risks", []) if isinstance(r, dict)}),
     }
 
 

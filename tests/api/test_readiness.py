@@ -1,0 +1,60 @@
+"""/readyz tells a load balancer when not to send screening traffic; --no-auth stays local."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .server import running_server
+
+
+def test_empty_store_is_alive_but_not_ready(tmp_path: Path) -> None:
+    with running_server(tmp_path, {"EMBARGO_LOAD_BUNDLED": "0"}, args=("--no-auth",)) as server:
+        with server.client() as client:
+            assert client.get("/healthz").json()["status"] == "ok"
+            ready = client.get("/readyz")
+            assert ready.status_code == 503
+            assert "no lists" in ready.json()["detail"]
+            catalog = client.get("/catalog").json()
+            assert [d["name"] for d in catalog["datasets"]] == ["default"]
+            assert catalog["versions"] == {}
+            answer = client.post(
+                "/match/default", json={"queries": {"q": {"schema": "Person", "properties": {"name": ["X"]}}}}
+            )
+            assert answer.status_code == 200 and answer.json()["responses"]["q"]["results"] == []
+
+
+def test_lists_older_than_the_maximum_age_make_the_server_not_ready(
+    bundled_dir: Path, tmp_path: Path
+) -> None:
+    # A copy of the session store: the bundled Canadian list was published in 2020.
+    data_dir = tmp_path / "copy"
+    shutil.copytree(bundled_dir, data_dir, ignore=shutil.ignore_patterns("*.log"))
+    with running_server(data_dir, {"EMBARGO_MAX_LIST_AGE_DAYS": "365"}, args=("--no-auth",)) as server:
+        with server.client() as client:
+            ready = client.get("/readyz")
+            assert ready.status_code == 503
+            assert "ca_dfatd_sema_sanctions" in ready.json()["detail"]
+            catalog = client.get("/catalog").json()  # --no-auth: no key needed on loopback
+            assert "ca_dfatd_sema_sanctions" in catalog["outdated"]
+            assert "ca_dfatd_sema_sanctions" not in catalog["current"]
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10"])
+def test_no_auth_is_refused_off_loopback(tmp_path: Path, host: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "embargo", "serve", "--host", host, "--no-auth", "--data-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "refusing --no-auth" in result.stderr
+
+
+def test_server_without_no_auth_requires_keys_even_on_loopback(server) -> None:  # type: ignore[no-untyped-def]
+    assert httpx.get(f"{server.url}/catalog").status_code == 401
