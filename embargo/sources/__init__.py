@@ -91,8 +91,16 @@ def detect(paths: Sequence[Path]) -> str:
     """The format of a file (or file set), judged by content. Raises SourceError."""
     files = expand(paths)
     found: dict[str, list[Path]] = {}
+    from embargo.sources.common import UNEXPECTED
+
     for path in files:
-        found.setdefault(_sniff(path), []).append(path)
+        try:
+            fmt = _sniff(path)
+        except SourceError:
+            raise
+        except (UnicodeError, *UNEXPECTED) as exc:
+            raise SourceError(path, f"unreadable ({type(exc).__name__}: {exc})") from None
+        found.setdefault(fmt, []).append(path)
     if len(found) > 1:
         described = "; ".join(f"{fmt}: {', '.join(p.name for p in ps)}" for fmt, ps in found.items())
         raise SourceError(files[0].parent, f"files of different lists given together ({described})")
@@ -120,8 +128,17 @@ def parse(
         raise SourceError(files[0], f"unknown format {format!r}; known: {', '.join(FORMATS)}")
     elif format != "ofac_csv" and len(files) > 1:
         raise SourceError(files[1], f"format {format} reads one file; got {len(files)}")
+    from embargo.sources.common import UNEXPECTED
+
     module = importlib.import_module(f"embargo.sources.{_MODULES[format]}")
-    result: ParseResult = module.parse(files, settings, dataset)
+    try:
+        result: ParseResult = module.parse(files, settings, dataset)
+    except SourceError:
+        raise
+    except UnicodeError as exc:
+        raise SourceError(files[0], f"cannot decode the file: {exc}") from None
+    except UNEXPECTED as exc:
+        raise SourceError(files[0], f"unexpected content ({type(exc).__name__}: {exc})") from None
     return result
 
 
@@ -203,7 +220,8 @@ def _sniff_zip(path: Path) -> str:
             return _sniff_xlsx(path)
         xml_names = [n for n in names if n.lower().endswith(".xml")]
         if len(xml_names) == 1:
-            head = read_zip_member(archive, xml_names[0], path, settings)[:65536]
+            with archive.open(xml_names[0]) as member:
+                head = member.read(65536)
             fmt = _sniff_xml(path, head)
             if fmt == "ofac_enhanced":
                 return fmt

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,20 @@ from embargo.sources.base import SourceError
 
 # A compressed list is expected to shrink maybe 20x; far more is a zip bomb.
 MAX_COMPRESSION_RATIO = 200
+
+
+# What a parser may raise on input it did not anticipate; reported, never shown as a traceback.
+UNEXPECTED = (
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    OSError,
+    EOFError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 
 
 class Cursor:
@@ -43,7 +58,7 @@ def guarded(entities: Iterator[Entity], cursor: Cursor) -> Iterator[Entity]:
         raise
     except (UnicodeError, csv.Error) as exc:
         raise SourceError(cursor.path, f"cannot decode the file: {exc}", cursor.position) from None
-    except (ValueError, KeyError, IndexError, TypeError, AttributeError, OSError, zipfile.BadZipFile) as exc:
+    except UNEXPECTED as exc:
         raise SourceError(
             cursor.path, f"unexpected content ({type(exc).__name__}: {exc})", cursor.position
         ) from None

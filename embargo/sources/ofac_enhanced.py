@@ -1,8 +1,7 @@
 """OFAC "enhanced XML" publication (e.g. CONS_ENHANCED.ZIP / CONS_ENHANCED.XML).
 
-The zip is opened only after the zip-bomb check and the single XML member
-is parsed from memory (OFAC's enhanced files are a few MB unzipped; the
-size limit is ``settings.max_unzipped_bytes``). ``publicationInfo/dataAsOf``
+The zip is opened only after the zip-bomb check; its single XML member is
+then streamed (twice: once for the header, once for the entities). ``publicationInfo/dataAsOf``
 is the publication date; ``publicationInfo/filters/sanctionsLists`` says
 which list the file holds (the Consolidated List -> ``us_ofac_cons``).
 
@@ -15,15 +14,16 @@ target's ``ofac-<id>``.
 
 from __future__ import annotations
 
-import io
-from collections.abc import Iterator, Sequence
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import IO, Any
 
 from embargo.model import PERSON, Entity, Relation
 from embargo.settings import Settings
 from embargo.sources.base import ParseResult, SourceError
-from embargo.sources.common import Cursor, check_zip, guarded, read_head, read_zip_member
+from embargo.sources.common import Cursor, check_zip, guarded, read_head
 from embargo.sources.dates import CIRCA, RANGE, parse_dates
 from embargo.sources.ofac_common import DATASET_CONS, DATASET_SDN, SCHEMA_BY_TYPE, add_value, prop_for_label
 from embargo.sources.scripts import name_language
@@ -35,37 +35,47 @@ _ALIAS_PROPS = {"a.k.a.": "alias", "f.k.a.": "previousName", "n.k.a.": "alias"}
 
 def parse(paths: Sequence[Path], settings: Settings, dataset: str | None = None) -> ParseResult:
     path = paths[0]
-    data = _xml_bytes(path, settings)
-    check_prolog(path, data[: 1 << 20])
-    published, list_names = _header(path, data)
+    opener = _opener(path, settings)
+    with opener() as fh:
+        check_prolog(path, fh.read(1 << 20))
+    with opener() as fh:
+        published, list_names = _header(path, fh)
     if dataset is None:
         dataset = DATASET_CONS if any("consolidated" in n.casefold() for n in list_names) else DATASET_SDN
     result = ParseResult(dataset=dataset, format=FORMAT, files=[path], entities=iter(()), published=published)
     cursor = Cursor(path)
-    result.entities = guarded(_entities(path, data, dataset, settings, cursor), cursor)
+    result.entities = guarded(_entities(path, opener, dataset, settings, cursor), cursor)
     return result
 
 
-def _xml_bytes(path: Path, settings: Settings) -> bytes:
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
+
+
+def _opener(path: Path, settings: Settings) -> Opener:
+    """How to (re)open the XML: the file itself, or its single member in a checked zip.
+
+    Zip members are streamed; zipfile never reads past a member's declared
+    size, and :func:`check_zip` has bounded those sizes.
+    """
     if not read_head(path, 4).startswith(b"PK\x03\x04"):
-        if path.stat().st_size > settings.max_unzipped_bytes:
-            raise SourceError(path, f"file larger than {settings.max_unzipped_bytes} bytes")
-        return path.read_bytes()
+        return lambda: open(path, "rb")
     with check_zip(path, settings) as archive:
         members = [n for n in archive.namelist() if n.lower().endswith(".xml")]
-        if len(members) != 1:
-            raise SourceError(path, f"expected one XML file in the archive, found {len(members)}")
-        return read_zip_member(archive, members[0], path, settings)
+    if len(members) != 1:
+        raise SourceError(path, f"expected one XML file in the archive, found {len(members)}")
+
+    @contextmanager
+    def member() -> Iterator[IO[bytes]]:
+        with zipfile.ZipFile(path) as archive, archive.open(members[0]) as fh:
+            yield fh
+
+    return member
 
 
-def _source(data: bytes) -> IO[bytes]:
-    return io.BytesIO(data)
-
-
-def _header(path: Path, data: bytes) -> tuple[str | None, list[str]]:
+def _header(path: Path, source: IO[bytes]) -> tuple[str | None, list[str]]:
     published: str | None = None
     lists: list[str] = []
-    for event, elem in iter_events(path, _source(data)):
+    for event, elem in iter_events(path, source):
         name = local(elem.tag)
         if event == "start":
             if elem.getparent() is None and name != "sanctionsData":
@@ -85,18 +95,21 @@ def _header(path: Path, data: bytes) -> tuple[str | None, list[str]]:
     return published, lists
 
 
-def _entities(path: Path, data: bytes, dataset: str, settings: Settings, cursor: Cursor) -> Iterator[Entity]:
+def _entities(
+    path: Path, opener: Opener, dataset: str, settings: Settings, cursor: Cursor
+) -> Iterator[Entity]:
     seen: set[str] = set()
-    for elem in iter_elements(path, {"entity"}, _source(data)):
-        parent = elem.getparent()
-        if parent is None or local(parent.tag) != "entities":
-            continue
-        cursor.at(path, f"line {elem.sourceline}")
-        entity = _entity(path, elem, dataset, settings)
-        if entity.id in seen:
-            raise SourceError(path, f"entity {entity.id} appears twice", f"line {elem.sourceline}")
-        seen.add(entity.id)
-        yield entity
+    with opener() as source:
+        for elem in iter_elements(path, {"entity"}, source):
+            parent = elem.getparent()
+            if parent is None or local(parent.tag) != "entities":
+                continue
+            cursor.at(path, f"line {elem.sourceline}")
+            entity = _entity(path, elem, dataset, settings)
+            if entity.id in seen:
+                raise SourceError(path, f"entity {entity.id} appears twice", f"line {elem.sourceline}")
+            seen.add(entity.id)
+            yield entity
 
 
 def _entity(path: Path, elem: Any, dataset: str, settings: Settings) -> Entity:

@@ -56,3 +56,14 @@ def test_zip_bomb_is_refused(tmp_path):
 def test_archive_larger_than_the_limit_is_refused(tmp_path):
     with pytest.raises(SourceError, match="expands beyond"):
         parse(real_path("ofac_enhanced"), settings=Settings(max_unzipped_bytes=1_000_000))
+
+
+@pytest.mark.parametrize("fmt", [None, "ofac_enhanced"])
+def test_corrupted_archive_is_reported_not_raised_raw(tmp_path, fmt):
+    data = bytearray(real_path("ofac_enhanced").read_bytes())
+    for index in range(100_000, 100_200):
+        data[index] ^= 0xFF
+    path = tmp_path / "CONS_ENHANCED.ZIP"
+    path.write_bytes(bytes(data))
+    with pytest.raises(SourceError, match=r"CONS_ENHANCED\.ZIP"):
+        list(parse(path, format=fmt).entities)
