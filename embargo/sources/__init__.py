@@ -87,7 +87,7 @@ def expand(paths: Path | str | Sequence[Path | str]) -> list[Path]:
     return files
 
 
-def detect(paths: Sequence[Path]) -> str:
+def detect(paths: Path | str | Sequence[Path | str]) -> str:
     """The format of a file (or file set), judged by content. Raises SourceError."""
     files = expand(paths)
     found: dict[str, list[Path]] = {}
@@ -154,6 +154,8 @@ def _sniff(path: Path) -> str:
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(path)
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if head.decode("utf-16", errors="replace").lstrip("\ufeff \t\r\n").startswith("<"):
+            return _sniff_xml(path, head)  # XML may legitimately be UTF-16
         raise SourceError(path, "file is UTF-16 encoded, which no supported list format uses", "byte 0")
     if b"\x00" in head:
         raise SourceError(

@@ -58,3 +58,18 @@ def test_oversized_element_text_is_refused(tmp_path):
     )
     with pytest.raises(SourceError, match=r"consolidated\.xml:line \d+: field <FIRST_NAME> longer than"):
         list(parse(path).entities)
+
+
+def test_utf16_copy_of_the_list_reads_the_same(tmp_path):
+    text = real_path("un").read_text(encoding="utf-8")
+    path = tmp_path / "consolidated.xml"
+    path.write_bytes(text.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16"))
+    assert sum(1 for _ in parse(path).entities) == 1004
+
+
+def test_bytes_that_are_not_utf8_are_reported_with_line(tmp_path):
+    data = real_path("un").read_bytes().replace(b"<FIRST_NAME>ERIC", b"<FIRST_NAME>\xff\xfeERIC", 1)
+    path = tmp_path / "consolidated.xml"
+    path.write_bytes(data)
+    with pytest.raises(SourceError, match=r"consolidated\.xml:line \d+"):
+        list(parse(path).entities)
