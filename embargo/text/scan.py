@@ -23,6 +23,7 @@ known fields and are screened as such; only remittance text is scanned.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -66,6 +67,9 @@ _CAPITALISED_RUN = re.compile(
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[ \t]*$")
 _WORD_BEFORE_COMMA = re.compile(r"([^\W\d_]+),[ \t]*$")
 _MAX_NAME_TOKENS = 8
+# Scanners by (data dir, list versions, options): reused within a process
+# while the active lists are unchanged, like the matcher.
+_LOADED: dict[tuple[Any, ...], Scanner] = {}
 
 
 @dataclass
@@ -135,6 +139,10 @@ class Scanner:
         snapshot = store.snapshot()
         versions = {v.dataset: v.version for v in snapshot.versions}
         key = ";".join(f"{v.dataset}={v.version}:{v.sha256}" for v in snapshot.versions)
+        loaded_key = (str(settings.data_dir), key, ner, settings.scan_threshold, settings.match_limit)
+        cached = _LOADED.get(loaded_key)
+        if cached is not None:
+            return cached
         dictionary = NameDictionary.cached(snapshot.iter_entities, key, settings.data_dir / "cache")
         matcher = load_matcher(settings)
         recogniser, note = None, None
@@ -149,7 +157,7 @@ class Scanner:
         def match(query: Any) -> list[Any]:
             return list(matcher.match(query, limit=settings.match_limit))
 
-        return cls(
+        scanner = cls(
             dictionary,
             match,
             list_versions=versions,
@@ -159,6 +167,18 @@ class Scanner:
             ner_note=note,
             get_entity=snapshot.get,
         )
+        _LOADED.clear()  # one snapshot's scanner at a time: they hold the whole index
+        _LOADED[loaded_key] = scanner
+        return scanner
+
+    def without_ner(
+        self, note: str = "named-entity recognition switched off; dictionary scan only"
+    ) -> Scanner:
+        """The same lists and matcher, screening with the dictionary and fuzzy passes only."""
+        clone = copy.copy(self)
+        clone.recogniser = None
+        clone.ner_note = note
+        return clone
 
     # -- public -----------------------------------------------------------
 
@@ -216,6 +236,8 @@ class Scanner:
         places = [(n.start, n.end) for n in ner_spans if n.label not in NAME_LABELS]
         for ner in ner_spans:
             if ner.label not in NAME_LABELS or overlaps(ner.start, ner.end):
+                continue
+            if ner.label == "ORG" and _plain_sentence_opener(text, ner):
                 continue
             span = self._make_span(text, ner.start, ner.end, ner.label, "ner")
             if span is not None:
@@ -304,11 +326,13 @@ class Scanner:
 
     @staticmethod
     def _role_words(state: _Doc, span: Span) -> set[str]:
-        """Up to four words before the name in its sentence: "Kremlin spokesperson"."""
+        """Words next to the name in its sentence: "Kremlin spokesperson X", "X, the Kremlin spokesman"."""
         sentence = state.sentences[sentence_at(state.sentences, span.start)] if state.sentences else None
         begin = max(sentence.start if sentence else 0, span.start - 60)
-        words = re.findall(r"[^\W\d_]{4,}", state.text[begin : span.start].lower())[-4:]
-        return set(words)
+        finish = min(sentence.end if sentence else len(state.text), span.end + 40)
+        before = re.findall(r"[^\W\d_]{4,}", state.text[begin : span.start].lower())[-4:]
+        after = re.findall(r"[^\W\d_]{4,}", state.text[span.end : finish].lower())[:4]
+        return set(before) | set(after)
 
     def _resolve(self, state: _Doc, span: Span) -> Resolution | None:
         schema = PERSON if span.label == "PERSON" and span.method != "dictionary" else None
@@ -546,6 +570,19 @@ class Scanner:
                 )
             )
         return out
+
+
+def _plain_sentence_opener(text: str, span: NerSpan) -> bool:
+    """A lone capitalised common word opening a sentence ("Regulators said") is no organisation.
+
+    Only single words qualify, and not acronyms, camel case or words with
+    digits ("NATO", "MailOnline", "No10").
+    """
+    word = span.text
+    if " " in word or not word[:1].isupper() or not word[1:].islower() or not word.isalpha():
+        return False
+    before = text[max(0, span.start - 3) : span.start]
+    return span.start == 0 or "\n" in before or before.strip() == "" or before.rstrip()[-1:] in ".!?\"'‘“"
 
 
 def _mention_out(ref: Referent, index: int) -> MentionOut:

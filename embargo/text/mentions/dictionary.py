@@ -31,6 +31,7 @@ from typing import Any
 import ahocorasick
 
 from embargo.model import ALIAS, NAME, PERSON, PREVIOUS_NAME, Entity
+from embargo.names.normalise import PARTICLES
 
 # Word tokens; an apostrophe or hyphen joins parts ("O'Neill", "al-Assad")
 # but a possessive "'s" is left out so "Assad's" yields "Assad".
@@ -39,7 +40,7 @@ _STRONG_NAME_PROPS = (NAME, ALIAS, PREVIOUS_NAME)
 _PATRONYMIC = re.compile(r"(?:vich|vych|vna|ovna|evna|ichna|oglu|ogly|kyzy|qizi)$", re.IGNORECASE)
 _MIN_SINGLE_TOKEN = 6
 _CACHE_LIMIT = 400_000
-DICTIONARY_FORMAT = 1
+DICTIONARY_FORMAT = 2
 
 
 def _normaliser() -> Callable[[str], str]:
@@ -177,10 +178,17 @@ class NameDictionary:
                 pattern = norm.phrase(variant)
                 if not pattern:
                     continue
-                n_tokens = pattern.count(" ") + 1
-                if n_tokens == 1 and (entity.schema == PERSON or len(pattern) < _MIN_SINGLE_TOKEN):
-                    continue
-                ids_by_pattern.setdefault(pattern, set()).add(entity.id)
+                patterns = [pattern]
+                if entity.schema == PERSON:
+                    # "Fawaz Akhras" for "Fawaz AL-AKHRAS": the press drops particles.
+                    bare = " ".join(t for t in pattern.split() if t not in PARTICLES)
+                    if bare != pattern and bare.count(" ") >= 1:
+                        patterns.append(bare)
+                for pattern in patterns:
+                    n_tokens = pattern.count(" ") + 1
+                    if n_tokens == 1 and (entity.schema == PERSON or len(pattern) < _MIN_SINGLE_TOKEN):
+                        continue
+                    ids_by_pattern.setdefault(pattern, set()).add(entity.id)
         automaton = ahocorasick.Automaton()
         targets: list[tuple[str, ...]] = []
         for pattern, ids in ids_by_pattern.items():

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from embargo.model import Entity
+from embargo.text.mentions.dictionary import NameDictionary
+
+
+def entity(eid: str, schema: str, *names: str, **props: str) -> Entity:
+    e = Entity(eid, schema, datasets=["test"])
+    for i, name in enumerate(names):
+        e.add("name" if i == 0 else "alias", name)
+    for prop, value in props.items():
+        e.add(prop, value)
+    return e
+
+
+ENTITIES = [
+    entity("asma", "Person", "AL-ASSAD, Asma"),
+    entity("bashar", "Person", "AL-ASSAD, Bashar", "ASSAD, Bashar"),
+    entity("peskov", "Person", "PESKOV, Dmitriy Sergeevich"),
+    entity("akhras", "Person", "AL-AKHRAS, Fawaz"),
+    entity("star", "Company", "Golden Star"),
+    entity("hez", "Organization", "HIZBALLAH"),
+    entity("bank", "Organization", "Example Trade Bank", swiftBic="EXTBAEAD"),
+    entity("solo", "Person", "Kalume"),
+]
+
+
+def build() -> NameDictionary:
+    return NameDictionary.build(ENTITIES)
+
+
+def found(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(m.text, m.entity_ids) for m in build().scan(text)]
+
+
+def test_offsets_map_back_to_the_original_text_exactly() -> None:
+    text = "On Monday, “Bashar al-Assad’s” wife Asma AL-ASSAD — née Akhras — spoke."
+    matches = build().scan(text)
+    assert [(m.text, m.entity_ids) for m in matches] == [
+        ("Bashar al-Assad", ("bashar",)),
+        ("Asma AL-ASSAD", ("asma",)),
+    ]
+    for m in matches:
+        assert text[m.start : m.end] == m.text
+
+
+def test_surname_first_list_names_are_found_in_given_name_first_prose() -> None:
+    assert found("Dmitriy Sergeevich Peskov said") == [("Dmitriy Sergeevich Peskov", ("peskov",))]
+
+
+def test_press_forms_without_patronymic_or_particle_are_patterns() -> None:
+    assert found("Dmitriy Peskov said") == [("Dmitriy Peskov", ("peskov",))]
+    assert found("her father Fawaz Akhras said") == [("Fawaz Akhras", ("akhras",))]
+
+
+def test_bare_surnames_and_single_person_names_are_never_patterns() -> None:
+    assert found("Assad and Peskov met Kalume.") == []
+
+
+def test_distinctive_single_word_organisations_are_patterns() -> None:
+    assert found("Funds went to Hizballah in 2019.") == [("Hizballah", ("hez",))]
+
+
+def test_lower_case_common_words_are_not_taken_for_a_listed_company() -> None:
+    assert found("she saw a golden star above") == []
+    assert found("shares of Golden Star fell") == [("Golden Star", ("star",))]
+
+
+def test_longest_match_wins_over_overlapping_shorter_ones() -> None:
+    text = "Bashar al-Assad"
+    (match,) = build().scan(text)
+    assert (match.start, match.end) == (0, len(text))
+
+
+def test_scan_of_a_slice_reports_offsets_in_the_whole_text() -> None:
+    text = "IGNORED ASMA AL-ASSAD\n:70:PAYMENT FOR ASMA AL-ASSAD"
+    start = text.index(":70:") + 4
+    (match,) = build().scan(text, start)
+    assert text[match.start : match.end] == "ASMA AL-ASSAD" and match.start > start
+
+
+def test_whole_name_lookup_and_bic_lookup() -> None:
+    d = build()
+    assert d.lookup("ASSAD, Bashar") == ("bashar",)
+    assert d.lookup("Bashar") == ()
+    assert d.lookup_bic("EXTBAEADXXX") == ("bank",)
+
+
+def test_near_word_tolerates_one_edit_on_long_words_only() -> None:
+    d = build()
+    assert d.near_word("peskow") and d.near_word("peskv")
+    assert not d.near_word("pesk") and not d.near_word("london")
+
+
+def test_cached_dictionary_round_trips_and_rebuilds_when_damaged(tmp_path: Path) -> None:
+    calls = []
+
+    def entities() -> list[Entity]:
+        calls.append(1)
+        return ENTITIES
+
+    first = NameDictionary.cached(entities, "v1", tmp_path)
+    second = NameDictionary.cached(entities, "v1", tmp_path)
+    assert len(calls) == 1
+    assert second.lookup("Asma al-Assad") == first.lookup("Asma al-Assad") == ("asma",)
+    (cache_file,) = tmp_path.glob("text-dictionary-*.pickle")
+    cache_file.write_bytes(b"not a pickle")
+    third = NameDictionary.cached(entities, "v1", tmp_path)
+    assert len(calls) == 2 and third.lookup("Asma al-Assad") == ("asma",)

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from embargo.text.risk import CATEGORIES, find_risks
+from embargo.text.sentences import split_sentences
+
+
+def categories(text: str) -> set[str]:
+    return {r.category for r in find_risks(text)}
+
+
+def test_titles_with_full_stops_do_not_end_a_sentence() -> None:
+    text = "Mr. Haddad met Dr. Osei in St. Albans. They discussed the U.S. market.\nA caption without a stop"
+    sentences = [s.text(text) for s in split_sentences(text)]
+    assert sentences == [
+        "Mr. Haddad met Dr. Osei in St. Albans.",
+        "They discussed the U.S. market.",
+        "A caption without a stop",
+    ]
+
+
+def test_each_category_is_raised_by_its_own_wording() -> None:
+    examples = {
+        "sanctions": "The firm was placed under sanctions last year.",
+        "asset_freeze": "His bank accounts were frozen in March.",
+        "travel_ban": "She is subject to a travel ban.",
+        "sanctions_evasion": "Prosecutors say he tried to evade sanctions through a front company.",
+        "corruption": "The minister was convicted of bribery.",
+        "fraud": "The founder was charged with securities fraud.",
+        "money_laundering": "The bank admitted laundering cartel cash.",
+        "terrorism": "The group financed terrorist attacks.",
+        "organised_crime": "Police linked the port to drug trafficking.",
+        "human_rights_abuse": "Activists documented torture in the prison.",
+        "war_crimes": "The commander is accused of war crimes.",
+    }
+    assert set(examples) == set(CATEGORIES)
+    for category, sentence in examples.items():
+        assert category in categories(sentence), sentence
+
+
+def test_negated_keyword_raises_nothing() -> None:
+    assert "fraud" not in categories("The auditor was never accused of fraud.")
+    assert "corruption" not in categories("He was cleared of corruption in 2019.")
+    assert "fraud" in categories("The auditor was accused of fraud.")
+
+
+def test_signal_quotes_its_sentence_with_offsets() -> None:
+    text = "Nothing here. Her assets were frozen by the court. Nothing there."
+    (signal,) = find_risks(text)
+    assert signal.category == "asset_freeze"
+    assert text[signal.start : signal.end] == "Her assets were frozen by the court."
+    (keyword,) = signal.keywords
+    assert text[keyword.start : keyword.end] == "frozen"
+
+
+def test_ordinary_prose_raises_nothing() -> None:
+    assert find_risks("The garden party was held in June. Guests enjoyed the weather.") == []
