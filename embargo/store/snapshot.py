@@ -3,7 +3,10 @@
 The active version ids are read once, in one statement, when the snapshot is
 taken; every later read selects entities by those ids. A writer activating a
 newer version meanwhile therefore cannot make a reader see a mix: the old
-rows stay in place (retention keeps them) until the reader is long done.
+rows stay in place (retention keeps them). An iteration runs in one read
+transaction on its own connection, so even rows that retention deletes while
+it runs are still seen; only a snapshot whose versions were already deleted
+before an iteration starts fails, loudly, rather than returning nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from embargo.model import Entity
 from embargo.store import _json
+from embargo.store.errors import StoreError
 from embargo.store.versions import VersionInfo
 
 if TYPE_CHECKING:
@@ -31,8 +35,10 @@ class Snapshot:
         connect: Callable[[], sqlite3.Connection],
         versions: list[VersionInfo],
         version_ids: dict[str, int],
+        open_reader: Callable[[], sqlite3.Connection] | None = None,
     ) -> None:
         self._connect = connect
+        self._open_reader = open_reader
         self.versions = versions
         self._ids = version_ids
 
@@ -52,11 +58,30 @@ class Snapshot:
 
     def iter_raw(self, datasets: Iterable[str] | None = None) -> Iterator[tuple[str, bytes]]:
         """(dataset, stored JSON) pairs, for consumers that decode themselves."""
-        conn = self._connect()
-        for dataset, version_id in self._selected(datasets):
-            cursor = conn.execute("SELECT data FROM entities WHERE version_id = ?", (version_id,))
-            for (raw,) in cursor:
-                yield dataset, raw
+        selected = self._selected(datasets)
+        if not selected:
+            return
+        conn = self._open_reader() if self._open_reader else self._connect()
+        own = self._open_reader is not None
+        try:
+            if own:
+                conn.execute("BEGIN")
+            ids = [vid for _, vid in selected]
+            marks = ",".join("?" * len(ids))
+            present = {row[0] for row in conn.execute(f"SELECT id FROM versions WHERE id IN ({marks})", ids)}
+            gone = [dataset for dataset, vid in selected if vid not in present]
+            if gone:
+                raise StoreError(
+                    f"snapshot is outdated: its versions of {', '.join(gone)} were removed by retention; "
+                    "take a new snapshot"
+                )
+            for dataset, version_id in selected:
+                cursor = conn.execute("SELECT data FROM entities WHERE version_id = ?", (version_id,))
+                for (raw,) in cursor:
+                    yield dataset, raw
+        finally:
+            if own:
+                conn.close()
 
     def iter_entities(self, datasets: Iterable[str] | None = None) -> Iterator[Entity]:
         for _, raw in self.iter_raw(datasets):

@@ -73,19 +73,24 @@ class Store:
 
     # -- connections -------------------------------------------------------
 
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        conn.execute("PRAGMA journal_mode = WAL")
+        # In WAL mode NORMAL still makes every commit atomic; it may only
+        # lose the very last commit on power loss, never half of one.
+        conn.execute("PRAGMA synchronous = NORMAL")
+        # A load grows the WAL by the size of a list; give the space back
+        # once it is checkpointed.
+        conn.execute("PRAGMA journal_size_limit = 33554432")
+        return conn
+
     def _conn(self) -> sqlite3.Connection:
+        """This thread's connection (sqlite3 connections are not for sharing)."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(
-                self.path, timeout=self._busy_timeout, isolation_level=None, check_same_thread=False
-            )
-            conn.execute("PRAGMA journal_mode = WAL")
-            # In WAL mode NORMAL still makes every commit atomic; it may only
-            # lose the very last commit on power loss, never half of one.
-            conn.execute("PRAGMA synchronous = NORMAL")
-            # A load grows the WAL by the size of a list; give the space back
-            # once it is checkpointed.
-            conn.execute("PRAGMA journal_size_limit = 33554432")
+            conn = self._open()
             self._local.conn = conn
             with self._lock:
                 self._connections.append(conn)
@@ -137,6 +142,7 @@ class Store:
             self._conn,
             [info for info, _ in pairs],
             {info.dataset: version_id for info, version_id in pairs},
+            open_reader=self._open,
         )
 
     def get_entity(self, entity_id: str) -> Entity | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -194,7 +195,8 @@ def test_snapshot_keeps_its_versions_after_a_newer_one_activates(store: Store) -
     assert store.snapshot().get("p-4") is not None
 
 
-def test_readers_during_activation_see_old_or_new_never_a_mix(store: Store) -> None:
+def test_readers_during_activation_see_old_or_new_never_a_mix(tmp_path: Path) -> None:
+    store = Store(tmp_path / "busy.sqlite3", retention=20)
     sizes = {f"v{n}": 200 + 50 * n for n in range(12)}
     store.load(result(people(sizes["v0"], "v0")), sha256="v0", source="s")
     stop = threading.Event()
@@ -220,11 +222,40 @@ def test_readers_during_activation_see_old_or_new_never_a_mix(store: Store) -> N
         thread.start()
     for n in range(1, 12):
         store.load(result(people(sizes[f"v{n}"], f"v{n}")), sha256=f"v{n}", source="s")
+    # Let the readers also see the final version before stopping them.
+    deadline = time.monotonic() + 30
+    while sum(marker == "v11" for marker, _ in seen) < 2 and not errors and time.monotonic() < deadline:
+        time.sleep(0.01)
     stop.set()
     for thread in readers:
         thread.join()
+    store.close()
     assert errors == []
-    assert len({marker for marker, _ in seen}) > 1, "readers should have observed several versions"
+    assert {"v11"} < {marker for marker, _ in seen}, "readers should have observed several versions"
+
+
+def test_iteration_in_progress_survives_retention_deleting_its_version(tmp_path: Path) -> None:
+    store = Store(tmp_path / "small.sqlite3", retention=2)
+    store.load(result(people(800, "old")), sha256="h0", source="s")
+    reading = store.snapshot().iter_entities()
+    first = next(reading)
+    for n in range(1, 4):
+        store.load(result(people(5, f"new{n}")), sha256=f"h{n}", source="s")
+    assert [v.version for v in store.versions()] == [3, 4]  # version 1 is gone from the store
+    rest = list(reading)
+    assert len(rest) == 799 and {e.first("notes") for e in [first, *rest]} == {"old"}
+    store.close()
+
+
+def test_snapshot_whose_versions_were_deleted_fails_loudly(tmp_path: Path) -> None:
+    store = Store(tmp_path / "small.sqlite3", retention=2)
+    store.load(result(people(3, "old")), sha256="h0", source="s")
+    stale = store.snapshot()
+    for n in range(1, 4):
+        store.load(result(people(5, f"new{n}")), sha256=f"h{n}", source="s")
+    with pytest.raises(StoreError, match="snapshot is outdated"):
+        list(stale.iter_entities())
+    store.close()
 
 
 def test_store_survives_reopening(tmp_path: Path) -> None:
