@@ -126,11 +126,12 @@ def root_tag(path: Path, head: bytes) -> str | None:
     check_prolog(path, head)
     parser = etree.XMLPullParser(events=("start",), **_parser_options())
     try:
-        parser.feed(head)
-        for _event, elem in parser.read_events():
-            return local(elem.tag)
-    except etree.XMLSyntaxError:
-        return None
+        for offset in range(0, len(head), 4096):
+            parser.feed(head[offset : offset + 4096])
+            for _event, elem in parser.read_events():
+                return local(elem.tag)
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(path, f"malformed XML: {exc.msg}", _line(exc)) from None
     return None
 
 
