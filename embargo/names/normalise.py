@@ -57,7 +57,7 @@ TITLES: frozenset[str] = frozenset(
         "madame", "mme", "senor", "senora",
     }
 )  # fmt: skip
-_TITLE_PHRASES = sorted((tuple(t.split()) for t in TITLES), key=len, reverse=True)
+_TITLE_PHRASES: list[tuple[tuple[str, ...], str | None]] = [(tuple(t.split()), None) for t in TITLES]
 
 # Particles, by canonical form. Arabic articles, including the assimilated
 # "sun letter" spellings (as-, ash-, ad-, ar-, at-, az-, an-), become "al".
@@ -94,7 +94,9 @@ LEGAL_FORMS: dict[str, str] = {
     "lp": "lp", "gp": "gp", "kg": "kg", "ltda": "ltda", "sae": "sae", "sal": "sal", "wll": "wll",
 }  # fmt: skip
 LEGAL_FORM_TOKENS: frozenset[str] = frozenset(LEGAL_FORMS.values())
-_LEGAL_PHRASES = sorted(((tuple(k.split()), v) for k, v in LEGAL_FORMS.items()), key=lambda kv: -len(kv[0]))
+_LEGAL_PHRASES: list[tuple[tuple[str, ...], str | None]] = [
+    (tuple(k.split()), v) for k, v in LEGAL_FORMS.items()
+]
 # Words that say what kind of organisation something is, not which one.
 GENERIC_ORG_WORDS: frozenset[str] = frozenset(
     {
@@ -124,13 +126,26 @@ def _is_org(schema: str | None) -> bool:
     return schema is not None and schema != PERSON
 
 
-def _replace_phrases(
-    tokens: list[str], phrases: list[tuple[tuple[str, ...], str | None]], at_end_only: bool = False
-) -> list[str]:
+_Phrases = dict[str, list[tuple[tuple[str, ...], str | None]]]
+
+
+def _by_first_token(phrases: list[tuple[tuple[str, ...], str | None]]) -> _Phrases:
+    """Phrases grouped by first token, longest first, so lookups are one dict hit."""
+    table: _Phrases = {}
+    for phrase, canon in sorted(phrases, key=lambda pc: -len(pc[0])):
+        table.setdefault(phrase[0], []).append((phrase, canon))
+    return table
+
+
+_TITLE_TABLE = _by_first_token(_TITLE_PHRASES)
+_LEGAL_TABLE = _by_first_token(_LEGAL_PHRASES)
+
+
+def _replace_phrases(tokens: list[str], table: _Phrases) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(tokens):
-        for phrase, canon in phrases:
+        for phrase, canon in table.get(tokens[i], ()):
             n = len(phrase)
             if tuple(tokens[i : i + n]) == phrase:
                 if canon:
@@ -145,13 +160,13 @@ def _replace_phrases(
 
 def strip_titles(tokens: list[str]) -> list[str]:
     """``tokens`` without titles and honorifics, unless that would leave nothing."""
-    stripped = _replace_phrases(tokens, [(p, None) for p in _TITLE_PHRASES])
+    stripped = _replace_phrases(tokens, _TITLE_TABLE)
     return stripped if stripped else tokens
 
 
 def canonical_legal_forms(tokens: list[str]) -> list[str]:
     """Company legal forms replaced by one canonical token each (``ООО`` -> ``llc``)."""
-    return _replace_phrases(tokens, list(_LEGAL_PHRASES))
+    return _replace_phrases(tokens, _LEGAL_TABLE)
 
 
 def _surname_first(text: str, schema: str | None) -> str:

@@ -1,0 +1,466 @@
+"""The candidate index: from a query token to the list names that could match it.
+
+Everything expensive happens once, at build time: every name of every
+entity is transliterated, tokenised and stored as token ids; each distinct
+token gets a rarity weight and is filed under the keys a query token can
+reach it by:
+
+* the token itself and its given-name equivalents,
+* its sound-alike keys (vowel key, Metaphone; the consonant key for tokens
+  from Arabic/Hebrew script, which lack vowels),
+* its deletion neighbourhood (every string one or two deletions away, the
+  SymSpell scheme), which finds every token within the edit budget of
+  :func:`embargo.names.similarity.edit_budget` without scanning the vocabulary.
+
+A query token is looked up under the same keys and each token found is
+confirmed with :func:`~embargo.names.similarity.token_similarity`, the very
+function brute-force scoring uses; so the index cannot disagree with it.
+Postings map a token to the name variants containing it, as numpy arrays,
+so that collecting candidates costs a few vectorised operations per query
+token rather than a loop over entities.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from embargo.model import NAME_PROPS, Entity, schemas_compatible
+from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, name_variants
+from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key
+from embargo.names.score import fixed_weight, normalise_identifier
+from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
+from embargo.names.translit import is_abjad, script_group
+
+FORMAT_VERSION = 3
+ID_PROPS = (
+    "idNumber",
+    "passportNumber",
+    "imoNumber",
+    "registrationNumber",
+    "taxNumber",
+    "swiftBic",
+    "mmsi",
+    "callSign",
+    "innCode",
+    "ogrnCode",
+    "leiCode",
+    "vatCode",
+    "serialNumber",
+)
+COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
+MIN_IDENTIFIER_CHARS = 4
+
+
+@dataclass(slots=True)
+class EntityRecord:
+    """What the matcher needs of an entity, in plain values (cheap to pickle)."""
+
+    id: str
+    caption: str
+    schema: str
+    datasets: list[str]
+    properties: dict[str, list[str]]
+    birth_dates: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    gender: str | None = None
+    identifiers: list[str] = field(default_factory=list)
+
+
+def deletions(token: str, budget: int) -> set[str]:
+    """Every string obtained by deleting up to ``budget`` characters from ``token``."""
+    out = {token}
+    level = {token}
+    for _ in range(budget):
+        level = {t[:i] + t[i + 1 :] for t in level if len(t) > 2 for i in range(len(t))}
+        out |= level
+    return out
+
+
+def _key_hash(key: str) -> int:
+    # Stable across processes (unlike hash()); collisions only cost a check.
+    return zlib.crc32(key.encode())
+
+
+class KeyTable:
+    """A string -> token ids multimap stored as sorted hashes and one id array.
+
+    The deletion neighbourhood has hundreds of thousands of keys; as a dict
+    of lists it takes seconds to unpickle, as two numpy arrays milliseconds.
+    """
+
+    def __init__(self, pairs: list[tuple[int, int]]) -> None:
+        pairs.sort()
+        hashes = np.fromiter((h for h, _ in pairs), dtype=np.uint32, count=len(pairs))
+        self.ids = np.fromiter((t for _, t in pairs), dtype=np.int32, count=len(pairs))
+        self.keys, self.starts = np.unique(hashes, return_index=True)
+        self.ends = np.append(self.starts[1:], len(pairs))
+
+    def lookup(self, keys: Iterable[str]) -> set[int]:
+        wanted = np.fromiter((_key_hash(k) for k in keys), dtype=np.uint32)
+        pos = np.searchsorted(self.keys, wanted)
+        inside = pos < len(self.keys)
+        pos, wanted = pos[inside], wanted[inside]
+        found: set[int] = set()
+        for p, h in zip(pos.tolist(), wanted.tolist(), strict=False):
+            if self.keys[p] == h:
+                found.update(self.ids[self.starts[p] : self.ends[p]].tolist())
+        return found
+
+
+def normalise_gender(value: str | None) -> str | None:
+    if not value:
+        return None
+    first = value.strip().lower()[:1]
+    return {"m": "male", "f": "female"}.get(first)
+
+
+class NameIndex:
+    """All names of all active entities, ready to be searched."""
+
+    def __init__(self) -> None:
+        self.entities: list[EntityRecord] = []  # only while building
+        # Entities as columns of plain values: fast to pickle and unpickle.
+        self.ent_id: list[str] = []
+        self.ent_caption: list[str] = []
+        self.ent_schema: list[str] = []
+        self.ent_datasets: list[tuple[str, ...]] = []
+        self.ent_properties: list[str] = []  # JSON, decoded only for hits
+        self.ent_birth_dates: list[tuple[str, ...]] = []
+        self.ent_countries: list[tuple[str, ...]] = []
+        self.ent_gender: list[str | None] = []
+        self.ent_identifiers: list[tuple[str, ...]] = []
+        self.versions: dict[str, Any] = {}
+        self.vocab: dict[str, int] = {}
+        self.tokens: list[str] = []
+        self.weights: list[float] = []
+        self.abjad: list[bool] = []
+        self.max_weight = 1.0
+        # name variants
+        self.var_entity = np.zeros(0, dtype=np.int32)
+        self.var_tokens: list[tuple[int, ...]] = []
+        self.var_total = np.zeros(0, dtype=np.float32)
+        self.var_kind: list[str] = []
+        self.var_text: list[str] = []
+        self.var_lang: list[str | None] = []
+        self.var_script: list[str] = []
+        self.var_schema = np.zeros(0, dtype=np.int8)
+        self.var_datasets = np.zeros(0, dtype=np.int64)
+        self.schemas: list[str] = []
+        self.datasets: list[str] = []
+        # keys
+        self.postings: list[np.ndarray] = []
+        self.by_vowel: dict[str, list[int]] = {}
+        self.by_metaphone: dict[str, list[int]] = {}
+        self.by_consonant_abjad: dict[str, list[int]] = {}
+        self.by_consonant: dict[str, list[int]] = {}
+        self.by_deletion = KeyTable([])
+        self.by_identifier: dict[str, list[int]] = {}
+        self._similar_cache: dict[tuple[str, bool], dict[int, tuple[float, str]]] = {}
+        self._schema_masks: dict[str | None, np.ndarray] = {}
+        self._entity_count = 0
+
+    # --- building -------------------------------------------------------------
+
+    @classmethod
+    def build(cls, entities: Iterable[Entity], versions: Iterable[Any] = ()) -> NameIndex:
+        """Index ``entities``; ``versions`` are VersionInfo-like (dataset, version, sha256)."""
+        index = cls()
+        index.versions = {
+            v.dataset: {"version": v.version, "sha256": getattr(v, "sha256", None)} for v in versions
+        }
+        by_id: dict[str, int] = {}
+        variants: list[tuple[int, tuple[str, ...], str, str, str | None, str]] = []
+        seen: dict[int, set[tuple[str, ...]]] = {}
+        for entity in entities:
+            pos = by_id.get(entity.id)
+            if pos is None:
+                pos = by_id[entity.id] = len(index.entities)
+                index.entities.append(_record(entity))
+                seen[pos] = set()
+            else:
+                _merge_record(index.entities[pos], entity)
+            for prop, text, lang in _entity_names(entity):
+                for tokens in name_variants(text, entity.schema):
+                    if tokens in seen[pos]:
+                        continue
+                    seen[pos].add(tokens)
+                    variants.append((pos, tokens, prop, text, lang, script_group(text)))
+        index._build_tokens(variants)
+        index._to_columns()
+        return index
+
+    def _to_columns(self) -> None:
+        for rec in self.entities:
+            self.ent_id.append(rec.id)
+            self.ent_caption.append(rec.caption)
+            self.ent_schema.append(rec.schema)
+            self.ent_datasets.append(tuple(rec.datasets))
+            self.ent_properties.append(json.dumps(rec.properties, ensure_ascii=False))
+            self.ent_birth_dates.append(tuple(rec.birth_dates))
+            self.ent_countries.append(tuple(rec.countries))
+            self.ent_gender.append(rec.gender)
+            self.ent_identifiers.append(tuple(rec.identifiers))
+        self.entities = []
+
+    def record(self, pos: int) -> EntityRecord:
+        """The entity at ``pos``, with its properties decoded."""
+        return EntityRecord(
+            id=self.ent_id[pos],
+            caption=self.ent_caption[pos],
+            schema=self.ent_schema[pos],
+            datasets=list(self.ent_datasets[pos]),
+            properties=json.loads(self.ent_properties[pos]),
+            birth_dates=list(self.ent_birth_dates[pos]),
+            countries=list(self.ent_countries[pos]),
+            gender=self.ent_gender[pos],
+            identifiers=list(self.ent_identifiers[pos]),
+        )
+
+    def _build_tokens(self, variants: list[tuple[int, tuple[str, ...], str, str, str | None, str]]) -> None:
+        df: dict[str, set[int]] = {}
+        abjad_tokens: set[str] = set()
+        for pos, tokens, _prop, text, _lang, _script in variants:
+            for tok in tokens:
+                df.setdefault(tok, set()).add(pos)
+            if is_abjad(text):
+                abjad_tokens.update(tokens)
+        n = max(1, len(self.entities))
+        self._entity_count = n
+        self.tokens = sorted(df)
+        self.vocab = {t: i for i, t in enumerate(self.tokens)}
+        # A token no list name has is as telling as the rarest one.
+        self.max_weight = math.log((n + 1) / 2) + 1.0
+        self.weights = [fixed_weight(t) or (math.log((n + 1) / (len(df[t]) + 1)) + 1.0) for t in self.tokens]
+        self.abjad = [t in abjad_tokens for t in self.tokens]
+        postings: list[list[int]] = [[] for _ in self.tokens]
+        schemas: dict[str, int] = {}
+        datasets: dict[str, int] = {}
+        var_entity, var_total, var_schema, var_datasets = [], [], [], []
+        for vid, (pos, tokens, prop, text, lang, script) in enumerate(variants):
+            ids = tuple(self.vocab[t] for t in tokens)
+            for tid in set(ids):
+                postings[tid].append(vid)
+            record = self.entities[pos]
+            var_entity.append(pos)
+            var_total.append(sum(self.weights[t] for t in ids))
+            var_schema.append(schemas.setdefault(record.schema, len(schemas)))
+            bits = 0
+            for ds in record.datasets:
+                bits |= 1 << datasets.setdefault(ds, len(datasets))
+            var_datasets.append(bits)
+            self.var_tokens.append(ids)
+            self.var_kind.append(prop)
+            self.var_text.append(text)
+            self.var_lang.append(lang)
+            self.var_script.append(script)
+        self.schemas = list(schemas)
+        self.datasets = list(datasets)
+        if len(self.datasets) > 63:
+            raise ValueError("more than 63 datasets cannot be indexed")
+        self.var_entity = np.array(var_entity, dtype=np.int32)
+        self.var_total = np.array(var_total, dtype=np.float32)
+        self.var_schema = np.array(var_schema, dtype=np.int8)
+        self.var_datasets = np.array(var_datasets, dtype=np.int64)
+        self.postings = [np.array(p, dtype=np.int32) for p in postings]
+        deletion_pairs: list[tuple[int, int]] = []
+        for tid, tok in enumerate(self.tokens):
+            if len(tok) < 2:
+                continue
+            self.by_vowel.setdefault(vowel_key(tok), []).append(tid)
+            meta = metaphone_key(tok)
+            if meta:
+                self.by_metaphone.setdefault(meta, []).append(tid)
+            ckey = consonant_key(tok)
+            if ckey:
+                self.by_consonant.setdefault(ckey, []).append(tid)
+                if self.abjad[tid]:
+                    self.by_consonant_abjad.setdefault(ckey, []).append(tid)
+            budget = edit_budget(len(tok))
+            if budget:
+                deletion_pairs.extend((_key_hash(key), tid) for key in deletions(tok, budget))
+        self.by_deletion = KeyTable(deletion_pairs)
+        for pos, record in enumerate(self.entities):
+            for ident in record.identifiers:
+                self.by_identifier.setdefault(ident, []).append(pos)
+
+    # --- lookups --------------------------------------------------------------
+
+    def similar(self, token: str, abjad: bool = False) -> dict[int, tuple[float, str]]:
+        """Indexed tokens similar to ``token``: token id -> (similarity, method).
+
+        Single letters (initials) are not looked up here: they would reach a
+        twentieth of the vocabulary; the scorer pairs them with words directly.
+        """
+        key = (token, abjad)
+        cached = self._similar_cache.get(key)
+        if cached is not None:
+            return cached
+        found: dict[int, tuple[float, str]] = {}
+        if len(token) > 1:
+            candidates: set[int] = set()
+            exact = self.vocab.get(token)
+            if exact is not None:
+                candidates.add(exact)
+            for eq in given_name_equivalents(token):
+                tid = self.vocab.get(eq)
+                if tid is not None:
+                    candidates.add(tid)
+            if token in LEGAL_FORM_TOKENS:
+                candidates.update(self.vocab[t] for t in LEGAL_FORM_TOKENS if t in self.vocab)
+            candidates.update(self.by_vowel.get(vowel_key(token), ()))
+            meta = metaphone_key(token)
+            if meta:
+                candidates.update(self.by_metaphone.get(meta, ()))
+            ckey = consonant_key(token)
+            if ckey:
+                table = self.by_consonant if abjad else self.by_consonant_abjad
+                candidates.update(table.get(ckey, ()))
+            budget = edit_budget(len(token))
+            if budget:
+                candidates.update(self.by_deletion.lookup(deletions(token, budget)))
+            for tid in candidates:
+                sim, method = token_similarity(token, self.tokens[tid], abjad, self.abjad[tid])
+                if sim > 0.0:
+                    found[tid] = (sim, method)
+            initial = self.vocab.get(token[0])
+            if initial is not None:
+                found[initial] = (INITIAL_SIMILARITY, INITIAL)
+        if len(self._similar_cache) > 50_000:
+            self._similar_cache.clear()
+        self._similar_cache[key] = found
+        return found
+
+    def token_weight(self, token: str, similar: dict[int, tuple[float, str]]) -> float:
+        """Rarity weight of a query token: its own if indexed, else its closest indexed token's."""
+        fixed = fixed_weight(token)
+        if fixed is not None:
+            return fixed
+        tid = self.vocab.get(token)
+        if tid is not None:
+            return self.weights[tid]
+        if similar:
+            best = max(similar.items(), key=lambda kv: (kv[1][0], self.weights[kv[0]]))
+            if best[1][1] != INITIAL:
+                return self.weights[best[0]]
+        return self.max_weight
+
+    def schema_mask(self, schema: str | None) -> np.ndarray | None:
+        """Which variants may match a query of ``schema`` (None: all)."""
+        if schema is None:
+            return None
+        mask = self._schema_masks.get(schema)
+        if mask is None:
+            allowed = [i for i, s in enumerate(self.schemas) if schemas_compatible(schema, s)]
+            mask = np.isin(self.var_schema, np.array(allowed, dtype=np.int8))
+            self._schema_masks[schema] = mask
+        return mask
+
+    def dataset_mask(self, datasets: Iterable[str] | None) -> np.ndarray | None:
+        if datasets is None:
+            return None
+        bits = 0
+        for ds in datasets:
+            if ds in self.datasets:
+                bits |= 1 << self.datasets.index(ds)
+        return (self.var_datasets & bits) != 0
+
+    def dataset_versions(self, datasets: Iterable[str]) -> dict[str, Any]:
+        return {ds: self.versions[ds]["version"] for ds in datasets if ds in self.versions}
+
+    def variants_of(self, entity_pos: int) -> Iterator[int]:
+        for vid in np.nonzero(self.var_entity == entity_pos)[0]:
+            yield int(vid)
+
+    def __len__(self) -> int:
+        return len(self.ent_id)
+
+    @property
+    def name_count(self) -> int:
+        return len(self.var_tokens)
+
+    # --- persistence ----------------------------------------------------------
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_similar_cache"] = {}
+        state["_schema_masks"] = {}
+        state["_format"] = FORMAT_VERSION
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        if state.pop("_format", None) != FORMAT_VERSION:
+            raise ValueError("index cache from another version")
+        self.__dict__.update(state)
+
+    def dumps(self) -> bytes:
+        return pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @staticmethod
+    def loads(data: bytes) -> NameIndex:
+        index = pickle.loads(data)
+        if not isinstance(index, NameIndex):
+            raise ValueError("not a name index")
+        return index
+
+
+def _entity_names(entity: Entity) -> Iterator[tuple[str, str, str | None]]:
+    any_name = False
+    for st in entity.names():
+        any_name = True
+        yield st.prop, st.value, st.lang
+    if not any_name:
+        parts = [entity.first(p) for p in ("firstName", "middleName", "fatherName", "lastName")]
+        joined = " ".join(p for p in parts if p)
+        if joined:
+            yield NAME_PROPS[0], joined, None
+
+
+def _record(entity: Entity) -> EntityRecord:
+    record = EntityRecord(
+        id=entity.id,
+        caption=entity.caption,
+        schema=entity.schema,
+        datasets=list(entity.datasets),
+        properties=entity.properties,
+    )
+    _fill_secondary(record, entity)
+    return record
+
+
+def _fill_secondary(record: EntityRecord, entity: Entity) -> None:
+    props = entity.properties
+    for value in props.get("birthDate", ()):
+        if value not in record.birth_dates:
+            record.birth_dates.append(value)
+    for prop in COUNTRY_PROPS:
+        for value in props.get(prop, ()):
+            code = value.strip().lower()
+            if code and code not in record.countries:
+                record.countries.append(code)
+    if record.gender is None:
+        record.gender = normalise_gender(next(iter(props.get("gender", [])), None))
+    for prop in ID_PROPS:
+        for value in props.get(prop, ()):
+            ident = normalise_identifier(value)
+            if len(ident) >= MIN_IDENTIFIER_CHARS and ident not in record.identifiers:
+                record.identifiers.append(ident)
+
+
+def _merge_record(record: EntityRecord, entity: Entity) -> None:
+    for ds in entity.datasets:
+        if ds not in record.datasets:
+            record.datasets.append(ds)
+    for prop, values in entity.properties.items():
+        have = record.properties.setdefault(prop, [])
+        for v in values:
+            if v not in have:
+                have.append(v)
+    _fill_secondary(record, entity)

@@ -1,0 +1,418 @@
+"""Screen a query against the index: candidates, precise scores, thresholds, hits.
+
+Candidates are pruned only by a proven upper bound: for every name variant
+the index gives the best score its tokens could reach (each query token's
+best similarity to any token of the variant, weighted), and only variants
+whose bound, plus the largest bonus secondary fields can add, stays below
+the floor are skipped. Nothing a brute-force scan over all entities would
+return can therefore be missed (``tests/names/test_index.py`` checks this
+with hypothesis), yet common queries score a few hundred names, not 80,000.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from embargo.model import PERSON
+from embargo.names.explain import explain
+from embargo.names.index import NameIndex, normalise_gender
+from embargo.names.normalise import name_variants
+from embargo.names.query import Query
+from embargo.names.score import (
+    CANDIDATE_EXPONENT,
+    COUNTRY_AGREE,
+    DOB_BONUS,
+    NameMatch,
+    band,
+    combine,
+    compare_birth_dates,
+    compare_identifiers,
+    compare_sets,
+    normalise_identifier,
+    score_name,
+)
+from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, token_similarity
+from embargo.names.translit import is_abjad
+from embargo.settings import Settings
+
+
+@dataclass
+class Hit:
+    """One list entity that could be the queried party."""
+
+    id: str
+    caption: str
+    schema: str
+    datasets: list[str]
+    properties: dict[str, list[str]]
+    score: float
+    match: bool
+    explanation: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "caption": self.caption,
+            "schema": self.schema,
+            "datasets": list(self.datasets),
+            "properties": self.properties,
+            "score": self.score,
+            "match": self.match,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(slots=True)
+class _QueryName:
+    text: str
+    tokens: tuple[str, ...]
+    abjad: bool
+    similar: list[dict[int, tuple[float, str]]]
+    weights: list[float]
+
+
+class Matcher:
+    """Answers :class:`Query` objects against one :class:`NameIndex`."""
+
+    def __init__(self, index: NameIndex, settings: Settings | None = None) -> None:
+        self.index = index
+        self.settings = settings or Settings()
+
+    # --- thresholds -------------------------------------------------------------
+
+    def threshold_for(self, schema: str, datasets: Iterable[str], threshold: float | None = None) -> float:
+        """Explicit threshold, else the lowest per-dataset override, else per-schema, else default."""
+        if threshold is not None:
+            return threshold
+        overrides = self.settings.threshold_overrides
+        per_dataset = [overrides[ds] for ds in datasets if ds in overrides]
+        if per_dataset:
+            return float(min(per_dataset))
+        if schema in overrides:
+            return float(overrides[schema])
+        return float(self.settings.match_threshold)
+
+    def _lowest_threshold(self, threshold: float | None) -> float:
+        if threshold is not None:
+            return threshold
+        values = [self.settings.match_threshold, *self.settings.threshold_overrides.values()]
+        return float(min(values))
+
+    # --- matching -------------------------------------------------------------
+
+    def match(
+        self,
+        query: Query,
+        threshold: float | None = None,
+        limit: int | None = None,
+        floor: float | None = None,
+        datasets: Iterable[str] | None = None,
+        *,
+        brute_force: bool = False,
+    ) -> list[Hit]:
+        """Hits for ``query``, best first: matches, then near-misses down to the floor.
+
+        ``brute_force`` scores every indexed name instead of the candidates;
+        it exists to check the index and is far slower.
+        """
+        limit = self.settings.match_limit if limit is None else limit
+        base_floor = self.settings.match_floor if floor is None else floor
+        floor_all = min(base_floor, self._lowest_threshold(threshold))
+        wanted = list(datasets) if datasets is not None else query.datasets
+        names = self._query_names(query)
+        index = self.index
+        mask = _and(index.schema_mask(query.schema), index.dataset_mask(wanted))
+        best: dict[int, tuple[float, NameMatch, int, _QueryName]] = {}
+        bonus = (DOB_BONUS["exact"] if query.birth_dates else 0.0) + (
+            COUNTRY_AGREE if query.countries else 0.0
+        )
+        work: list[tuple[float, int, int]] = []
+        for qi, qname in enumerate(names):
+            if brute_force:
+                every = np.arange(index.name_count) if mask is None else np.nonzero(mask)[0]
+                work.extend((1.0, qi, v) for v in every.tolist())
+            else:
+                found, upper = self._candidates(qname, floor_all - bonus, mask)
+                work.extend(zip(upper.tolist(), [qi] * len(found), found.tolist(), strict=True))
+        # Best bounds first: once the bound of the next name cannot beat the
+        # current limit-th best final score, no later name can enter the results.
+        work.sort(key=lambda item: -item[0])
+        finals: dict[int, float] = {}
+        secondaries: dict[int, dict[str, dict[str, Any]]] = {}
+        cutoff = -1.0
+        for n, (reach, qi, vid) in enumerate(work):
+            if reach + bonus < cutoff:
+                break
+            qname = names[qi]
+            name = self._score_variant(qname, vid, query.schema, brute_force)
+            pos = int(index.var_entity[vid])
+            current = best.get(pos)
+            if current is None or name.score > current[0]:
+                best[pos] = (name.score, name, vid, qname)
+                secondary = secondaries.get(pos)
+                if secondary is None:
+                    secondary = secondaries[pos] = self._secondary(query, pos)
+                finals[pos] = combine(name.score, name.exact, secondary)
+            if limit and not brute_force and len(finals) >= limit and n % 16 == 15:
+                cutoff = heapq.nlargest(limit, finals.values())[-1]
+        for pos in self._identifier_hits(query, wanted, mask):
+            if pos not in best:
+                first = next(index.variants_of(pos), None)
+                if first is not None and names:
+                    name = self._score_variant(names[0], first, query.schema, True)
+                    best[pos] = (0.0, name, first, names[0])
+                elif first is not None:
+                    best[pos] = (0.0, NameMatch(0.0, False), first, _QueryName("", (), False, [], []))
+        scored = []
+        for pos, (_, name, vid, qname) in best.items():
+            secondary = secondaries.get(pos) or self._secondary(query, pos)
+            score = combine(name.score, name.exact, secondary)
+            limit_pos = self.threshold_for(index.ent_schema[pos], index.ent_datasets[pos], threshold)
+            if score >= min(base_floor, limit_pos):
+                scored.append((score, index.ent_id[pos], pos, name, vid, qname, secondary, limit_pos))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        if limit:
+            scored = scored[:limit]
+        return [self._hit(*item) for item in scored]
+
+    def _query_names(self, query: Query) -> list[_QueryName]:
+        out: list[_QueryName] = []
+        seen: set[tuple[str, ...]] = set()
+        for text in query.names:
+            abjad = is_abjad(text)
+            for tokens in name_variants(text, query.schema):
+                if tokens in seen:
+                    continue
+                seen.add(tokens)
+                similar = [self.index.similar(t, abjad) for t in tokens]
+                weights = [self.index.token_weight(t, s) for t, s in zip(tokens, similar, strict=True)]
+                out.append(_QueryName(text, tokens, abjad, similar, weights))
+        return out
+
+    def _candidates(
+        self, qname: _QueryName, bound: float, mask: np.ndarray | None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Variants whose score bound reaches ``bound``, with their bounds."""
+        index = self.index
+        n = index.name_count
+        total_q = sum(qname.weights)
+        if n == 0 or total_q <= 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        acc_q = np.zeros(n, dtype=np.float32)
+        acc_c = np.zeros(n, dtype=np.float32)
+        touched = np.zeros(n, dtype=bool)
+        unbounded_candidate = False
+        constant_q = 0.0
+        for token, similar, weight in zip(qname.tokens, qname.similar, qname.weights, strict=True):
+            if len(token) == 1:
+                # An initial may pair with any word: credit it everywhere,
+                # and fully where the list has the same single letter.
+                constant_q += INITIAL_SIMILARITY * weight
+                unbounded_candidate = True
+                tid = index.vocab.get(token)
+                if tid is not None:
+                    idx = index.postings[tid]
+                    acc_q[idx] += (1.0 - INITIAL_SIMILARITY) * weight
+                    touched[idx] = True
+                continue
+            if not similar:
+                continue
+            best_q = np.zeros(n, dtype=np.float32)
+            best_c = np.zeros(n, dtype=np.float32)
+            for tid, (sim, _method) in similar.items():
+                idx = index.postings[tid]
+                # Postings hold each variant once, so fancy indexing is safe.
+                best_q[idx] = np.maximum(best_q[idx], sim)
+                best_c[idx] = np.maximum(best_c[idx], index.weights[tid])
+            acc_q += weight * best_q
+            acc_c += best_c
+            touched |= best_q > 0
+        cq = (acc_q + constant_q) / total_q
+        if unbounded_candidate:
+            upper = cq
+        else:
+            cc = np.minimum(acc_c / np.maximum(index.var_total, 1e-6), 1.0)
+            upper = np.minimum(cq, 1.0) * cc**CANDIDATE_EXPONENT
+        keep = touched & (upper + 1e-4 >= bound)
+        if mask is not None:
+            keep &= mask
+        vids = np.nonzero(keep)[0]
+        return vids, upper[vids]
+
+    def _score_variant(self, qname: _QueryName, vid: int, schema: str | None, brute_force: bool) -> NameMatch:
+        index = self.index
+        ctoks = index.var_tokens[vid]
+        cand = [index.tokens[t] for t in ctoks]
+        cweights = [index.weights[t] for t in ctoks]
+        qtokens = qname.tokens
+
+        if brute_force:
+
+            def similarity(i: int, j: int) -> tuple[float, str]:
+                return token_similarity(qtokens[i], cand[j], qname.abjad, index.abjad[ctoks[j]])
+        else:
+
+            def similarity(i: int, j: int) -> tuple[float, str]:
+                q = qtokens[i]
+                if len(q) == 1:
+                    c = cand[j]
+                    if c == q:
+                        return 1.0, "exact"
+                    return (INITIAL_SIMILARITY, INITIAL) if c[0] == q else (0.0, "")
+                return qname.similar[i].get(ctoks[j], (0.0, ""))
+
+        person = schema == PERSON or index.ent_schema[int(index.var_entity[vid])] == PERSON
+        return score_name(qtokens, qname.weights, cand, cweights, similarity, person=person)
+
+    def _identifier_hits(self, query: Query, wanted: list[str] | None, mask: np.ndarray | None) -> set[int]:
+        found: set[int] = set()
+        for raw in query.identifiers:
+            for pos in self.index.by_identifier.get(normalise_identifier(raw), ()):
+                if wanted is not None and not set(wanted) & set(self.index.ent_datasets[pos]):
+                    continue
+                if mask is not None and not any(mask[v] for v in self.index.variants_of(pos)):
+                    continue
+                found.add(pos)
+        return found
+
+    def _secondary(self, query: Query, pos: int) -> dict[str, dict[str, Any]]:
+        index = self.index
+        gender = index.ent_gender[pos]
+        query_gender = normalise_gender(query.gender)
+        return {
+            "birthDate": compare_birth_dates(query.birth_dates, index.ent_birth_dates[pos]),
+            "nationality": compare_sets(query.countries, index.ent_countries[pos], "nationality"),
+            "gender": compare_sets(
+                [query_gender] if query_gender else [], [gender] if gender else [], "gender"
+            ),
+            "identifiers": compare_identifiers(query.identifiers, index.ent_identifiers[pos]),
+        }
+
+    def _hit(
+        self,
+        score: float,
+        _id: str,
+        pos: int,
+        name: NameMatch,
+        vid: int,
+        qname: _QueryName,
+        secondary: dict[str, dict[str, Any]],
+        threshold: float,
+    ) -> Hit:
+        index = self.index
+        record = index.record(pos)
+        explanation = explain(
+            query_name=qname.text,
+            matched_name=index.var_text[vid],
+            name_type=index.var_kind[vid],
+            lang=index.var_lang[vid],
+            script=index.var_script[vid],
+            name=name,
+            secondary=secondary,
+            band=band(score, name.exact),
+            dataset_versions=index.dataset_versions(record.datasets),
+            threshold=threshold,
+        )
+        return Hit(
+            id=record.id,
+            caption=record.caption,
+            schema=record.schema,
+            datasets=list(record.datasets),
+            properties=record.properties,
+            score=score,
+            match=score >= threshold,
+            explanation=explanation,
+        )
+
+    # --- construction ---------------------------------------------------------
+
+    @classmethod
+    def from_store(cls, store: Any, settings: Settings) -> Matcher:
+        """A matcher over the store's active versions, using the on-disk index cache."""
+        snapshot = store.snapshot()
+        return cls(_cached_index(snapshot, settings), settings)
+
+
+def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a & b
+
+
+_CODE_FILES = ("normalise.py", "translit.py", "phonetic.py", "similarity.py", "score.py", "index.py")
+
+
+def _code_fingerprint() -> str:
+    """Changes whenever the code or data that shape the index change."""
+    digest = hashlib.sha256()
+    package = resources.files("embargo.names")
+    for name in (*_CODE_FILES, "data/given_names.txt"):
+        digest.update(package.joinpath(name).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def index_cache_key(versions: Iterable[Any]) -> str:
+    """Cache key for the active versions: dataset, version and file hash of each."""
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    for v in sorted(versions, key=lambda v: v.dataset):
+        digest.update(f"{v.dataset}\0{v.version}\0{getattr(v, 'sha256', '')}\n".encode())
+    return digest.hexdigest()[:32]
+
+
+def _cached_index(snapshot: Any, settings: Settings) -> NameIndex:
+    folder = Path(settings.data_dir) / "name-index"
+    path = folder / f"{index_cache_key(snapshot.versions)}.pickle"
+    if path.exists():
+        try:
+            return NameIndex.loads(path.read_bytes())
+        except Exception:  # a stale or damaged cache is rebuilt, never fatal
+            path.unlink(missing_ok=True)
+    index = NameIndex.build(snapshot.iter_entities(), snapshot.versions)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(index.dumps())
+        os.replace(tmp, path)
+        for old in folder.glob("*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only data dir only costs speed
+    return index
+
+
+_LOADED: dict[tuple[str, str], Matcher] = {}
+
+
+def load_matcher(settings: Settings) -> Matcher:
+    """Open the store in ``settings.data_dir`` and return a matcher over its active lists.
+
+    Within one process the matcher is reused while the active versions are
+    unchanged, so a server can call this per request.
+    """
+    from embargo.store import open_store
+
+    store = open_store(settings)
+    snapshot = store.snapshot()
+    key = (str(settings.data_dir), index_cache_key(snapshot.versions))
+    matcher = _LOADED.get(key)
+    if matcher is None:
+        matcher = Matcher(_cached_index(snapshot, settings), settings)
+        _LOADED.clear()
+        _LOADED[key] = matcher
+    else:
+        matcher.settings = settings
+    return matcher

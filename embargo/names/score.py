@@ -1,0 +1,285 @@
+"""Scoring one query name against one list name, then the secondary fields.
+
+Name score
+----------
+Query tokens are aligned to list tokens in any order (best pairs first, one
+to one). Every token carries a rarity weight (inverse document frequency over
+all indexed names; particles, legal forms and initials weigh little), so that
+agreeing on ``Peskov`` counts far more than agreeing on ``Mohammed``. With
+``cq`` the similarity-weighted share of the query explained by the list name
+and ``cc`` the weighted share of list tokens paired with a query token::
+
+    name_score = cq * cc ** 0.3 * (1 - 0.5 * min(unexplained query, unexplained list))
+
+so an extra middle name or patronymic on the list costs little, an extra
+query token costs a lot (the query describes someone the list does not),
+and tokens unexplained on *both* sides (``Sergeyevich`` vs ``Nikolaevich``)
+are treated as a conflict. A one-token person query against a longer list
+name is capped below the default threshold unless the list name is one token
+too. Only an exact normalised full name (same tokens, any order) scores 1.0;
+everything else is capped at 0.99.
+
+Secondary fields
+----------------
+``birthDate``: ``exact`` +0.04, ``year`` +0.02, ``near`` (one year apart)
+-0.03, ``conflict`` x0.8 when two or three years apart, x0.65 beyond (an
+exact name with a birth date far off falls below the default threshold). Nationality/country: agree +0.02, conflict -0.04.
+Gender conflict -0.1. An identical identifier (passport, IMO, registration
+number...) is decisive: the score becomes at least 0.98. Missing fields on
+either side change nothing. Bands: ``exact`` 1.0, ``strong`` >= 0.85,
+``possible`` >= 0.70, ``weak`` below.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from embargo.names.normalise import LEGAL_FORM_TOKENS, PARTICLES
+
+CANDIDATE_EXPONENT = 0.3
+CONFLICT_PENALTY = 0.5
+SINGLE_TOKEN_CAP = 0.65
+NON_EXACT_CAP = 0.99
+PARTICLE_WEIGHT = 0.5
+INITIAL_WEIGHT = 1.0
+
+STRONG = 0.85
+POSSIBLE = 0.70
+
+DOB_BONUS = {"exact": 0.04, "year": 0.02, "near": -0.03}
+DOB_CONFLICT_FACTOR = 0.65
+DOB_CLOSE_CONFLICT_FACTOR = 0.8
+COUNTRY_AGREE = 0.02
+COUNTRY_CONFLICT = -0.04
+GENDER_CONFLICT = -0.1
+IDENTIFIER_SCORE = 0.98
+MAX_BONUS = DOB_BONUS["exact"] + COUNTRY_AGREE
+
+
+def is_minor_token(token: str) -> bool:
+    """Particles and legal forms: they say little about who someone is."""
+    return token in PARTICLES or token in LEGAL_FORM_TOKENS
+
+
+def fixed_weight(token: str) -> float | None:
+    """The weight of tokens whose weight does not depend on rarity, else None."""
+    if len(token) == 1:
+        return INITIAL_WEIGHT
+    if is_minor_token(token):
+        return PARTICLE_WEIGHT
+    return None
+
+
+@dataclass(slots=True)
+class TokenMatch:
+    query: str
+    candidate: str
+    method: str
+    similarity: float
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "candidate": self.candidate,
+            "method": self.method,
+            "similarity": round(self.similarity, 3),
+            "weight": round(self.weight, 3),
+        }
+
+
+@dataclass(slots=True)
+class NameMatch:
+    score: float
+    exact: bool
+    pairs: list[TokenMatch] = field(default_factory=list)
+    unmatched_query: list[str] = field(default_factory=list)
+    unmatched_candidate: list[str] = field(default_factory=list)
+
+
+SimilarityFn = Callable[[int, int], tuple[float, str]]
+
+
+def score_name(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    candidate: Sequence[str],
+    candidate_weights: Sequence[float],
+    similarity: SimilarityFn,
+    person: bool = True,
+) -> NameMatch:
+    """Align ``query`` to ``candidate`` tokens and score the name pair.
+
+    ``similarity(i, j)`` gives (similarity, method) of query token ``i`` and
+    candidate token ``j``; the caller supplies it so that the fast path can
+    use precomputed similarities and the brute-force path can compute them.
+    """
+    if sorted(query) == sorted(candidate):
+        pairs = [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights, strict=True)]
+        return NameMatch(1.0, True, pairs)
+    options: list[tuple[float, float, int, int, str]] = []
+    for i in range(len(query)):
+        for j in range(len(candidate)):
+            sim, method = similarity(i, j)
+            if sim > 0.0:
+                options.append((sim, query_weights[i], i, j, method))
+    options.sort(reverse=True)
+    used_q: set[int] = set()
+    used_c: set[int] = set()
+    pairs = []
+    got_q = got_c = 0.0
+    for sim, weight, i, j, method in options:
+        if i in used_q or j in used_c:
+            continue
+        used_q.add(i)
+        used_c.add(j)
+        pairs.append(TokenMatch(query[i], candidate[j], method, sim, weight))
+        got_q += sim * weight
+        # An initial only half-explains the name it stands for.
+        got_c += candidate_weights[j] * (sim if method == "initial" else 1.0)
+    if all(p.method == "initial" for p in pairs):
+        # Initials alone identify nobody.
+        got_q = got_c = 0.0
+    total_q = sum(query_weights)
+    total_c = sum(candidate_weights)
+    cq = got_q / total_q if total_q else 0.0
+    cc = got_c / total_c if total_c else 0.0
+    score = cq * cc**CANDIDATE_EXPONENT
+    if score > 0.0:
+        lost_q = sum(query_weights[i] for i in range(len(query)) if i not in used_q) / total_q
+        lost_c = sum(candidate_weights[j] for j in range(len(candidate)) if j not in used_c) / total_c
+        score *= 1.0 - CONFLICT_PENALTY * min(lost_q, lost_c)
+        if person and _single_vs_many(query, candidate):
+            score = min(score, SINGLE_TOKEN_CAP)
+    return NameMatch(
+        min(score, NON_EXACT_CAP),
+        False,
+        pairs,
+        [query[i] for i in range(len(query)) if i not in used_q],
+        [candidate[j] for j in range(len(candidate)) if j not in used_c],
+    )
+
+
+def _single_vs_many(query: Sequence[str], candidate: Sequence[str]) -> bool:
+    major_q = sum(1 for t in query if not is_minor_token(t))
+    major_c = sum(1 for t in candidate if not is_minor_token(t) and len(t) > 1)
+    return major_q <= 1 and major_c >= 2
+
+
+def upper_bound(cq: float, cc: float) -> float:
+    """The best name score a pair with these coverage bounds could reach."""
+    return min(1.0, cq) * min(1.0, cc) ** CANDIDATE_EXPONENT
+
+
+# --- secondary fields -------------------------------------------------------
+
+_YEAR = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+
+
+def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
+    """(year, month, day) of an ISO date prefix, or None."""
+    m = _YEAR.match(value.strip())
+    if not m:
+        return None
+    year, month, day = m.groups()
+    return int(year), int(month) if month else None, int(day) if day else None
+
+
+def compare_birth_dates(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
+    """Best agreement between any query date and any listed date."""
+    q_dates = [d for d in (parse_date(v) for v in query) if d]
+    l_dates = [d for d in (parse_date(v) for v in listed) if d]
+    if not q_dates or not l_dates:
+        return {"status": "missing", "query": list(query), "candidate": list(listed)}
+    rank = {"exact": 4, "year": 3, "near": 2, "conflict": 1}
+    best = "conflict"
+    for qd in q_dates:
+        for ld in l_dates:
+            status = _date_status(qd, ld)
+            if rank[status] > rank[best]:
+                best = status
+    result: dict[str, Any] = {"status": best, "query": list(query), "candidate": list(listed)}
+    if best == "conflict":
+        result["years_apart"] = min(abs(qd[0] - ld[0]) for qd in q_dates for ld in l_dates)
+    return result
+
+
+def _date_status(a: tuple[int, int | None, int | None], b: tuple[int, int | None, int | None]) -> str:
+    if a[0] != b[0]:
+        return "near" if abs(a[0] - b[0]) == 1 else "conflict"
+    if a[1] is None or b[1] is None:
+        return "year"
+    if a[1] != b[1]:
+        return "year"
+    if a[2] is None or b[2] is None:
+        return "exact" if a[2] == b[2] else "year"
+    return "exact" if a[2] == b[2] else "year"
+
+
+def compare_sets(query: Sequence[str], listed: Sequence[str], name: str) -> dict[str, Any]:
+    """``agree`` when the value sets overlap, ``conflict`` when both known and disjoint."""
+    q = {v.lower() for v in query if v}
+    c = {v.lower() for v in listed if v}
+    if not q or not c:
+        status = "missing"
+    elif q & c:
+        status = "agree"
+    else:
+        status = "conflict"
+    return {"status": status, "query": sorted(q), "candidate": sorted(c)}
+
+
+def normalise_identifier(value: str) -> str:
+    """Identifiers compared on letters and digits only, upper case (``AB-12 34`` = ``ab1234``).
+
+    A leading ``IMO`` is dropped, since lists write IMO numbers both ways.
+    """
+    ident = re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    if ident.startswith("IMO") and ident[3:].isdigit():
+        ident = ident[3:]
+    return ident
+
+
+def compare_identifiers(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
+    q = {normalise_identifier(v) for v in query} - {""}
+    c = {normalise_identifier(v) for v in listed} - {""}
+    common = sorted(q & c)
+    if common:
+        return {"status": "match", "matched": common}
+    return {"status": "missing" if not q or not c else "no_match", "matched": []}
+
+
+def combine(name_score: float, exact: bool, secondary: dict[str, dict[str, Any]]) -> float:
+    """The final score from the name score and the secondary comparisons."""
+    score = name_score
+    dob = secondary.get("birthDate", {}).get("status")
+    if dob == "conflict":
+        apart = secondary["birthDate"].get("years_apart", 99)
+        score *= DOB_CLOSE_CONFLICT_FACTOR if apart <= 3 else DOB_CONFLICT_FACTOR
+    elif dob in DOB_BONUS:
+        score += DOB_BONUS[dob]
+    country = secondary.get("nationality", {}).get("status")
+    if country == "agree":
+        score += COUNTRY_AGREE
+    elif country == "conflict":
+        score += COUNTRY_CONFLICT
+    if secondary.get("gender", {}).get("status") == "conflict":
+        score += GENDER_CONFLICT
+    if secondary.get("identifiers", {}).get("status") == "match":
+        score = max(score, IDENTIFIER_SCORE)
+    if not exact:
+        score = min(score, NON_EXACT_CAP)
+    return max(0.0, min(1.0, round(score, 3)))
+
+
+def band(score: float, exact: bool) -> str:
+    if exact and score >= 1.0:
+        return "exact"
+    if score >= STRONG:
+        return "strong"
+    if score >= POSSIBLE:
+        return "possible"
+    return "weak"

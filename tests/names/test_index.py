@@ -1,0 +1,113 @@
+"""The candidate index never loses a hit that scoring every name would find."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from embargo.names import Matcher, NameIndex, Query
+from embargo.names.index import deletions
+from embargo.settings import Settings
+from tests.names.conftest import FakeVersion, make_entity, small_entities
+
+SYLLABLES = ["al", "as", "sad", "mo", "ham", "med", "mu", "am", "mar", "ka", "dha", "fi", "dmi", "try",
+             "pes", "kov", "vla", "di", "mir", "jon", "john", "smi", "th", "kim", "jong", "un", "eun",
+             "ser", "gey", "ev", "ich", "ali", "ola", "ib", "ra", "him", "yu", "suf", "ov", "a", "e"]  # fmt: skip
+OTHER_SCRIPTS = ["Путин", "Песков", "Дмитрий", "الأسد", "محمد", "习近平", "김정은", "Αλέξης"]
+
+token = st.lists(st.sampled_from(SYLLABLES), min_size=1, max_size=3).map("".join)
+name = st.one_of(
+    st.lists(token, min_size=1, max_size=4).map(" ".join),
+    st.lists(st.one_of(token, st.sampled_from(OTHER_SCRIPTS)), min_size=1, max_size=3).map(" ".join),
+)
+
+
+@st.composite
+def mutated(draw, names: list[str]) -> str:
+    """A query derived from an indexed name by typos, reordering, drops and initials."""
+    tokens = draw(st.sampled_from(names)).split()
+    for _ in range(draw(st.integers(0, 3))):
+        op = draw(st.sampled_from(["typo", "swap", "drop", "add", "initial"]))
+        i = draw(st.integers(0, len(tokens) - 1))
+        t = tokens[i]
+        if op == "typo" and len(t) > 1:
+            j = draw(st.integers(0, len(t) - 1))
+            kind = draw(st.sampled_from(["del", "sub", "ins"]))
+            ch = draw(st.sampled_from("aeiouykhdt"))
+            t = t[:j] + ("" if kind == "del" else ch) + t[j + (0 if kind == "ins" else 1) :]
+            tokens[i] = t or "x"
+        elif op == "swap" and len(tokens) > 1:
+            tokens.reverse()
+        elif op == "drop" and len(tokens) > 1:
+            tokens.pop(i)
+        elif op == "add":
+            tokens.insert(i, draw(token))
+        elif op == "initial":
+            tokens[i] = t[0] + "."
+    return " ".join(tokens)
+
+
+def assert_no_miss(matcher: Matcher, query: Query, floor: float = 0.5) -> None:
+    fast = {h.id: h.score for h in matcher.match(query, floor=floor, limit=0)}
+    brute = {h.id: h.score for h in matcher.match(query, floor=floor, limit=0, brute_force=True)}
+    missed = {k: v for k, v in brute.items() if k not in fast}
+    assert not missed, f"index missed {missed} for {query.names}"
+    for eid, score in brute.items():
+        assert fast[eid] == score, (eid, query.names)
+
+
+SMALL = small_entities()
+SMALL_NAMES = [st.value for e in SMALL for st in e.names()]
+SMALL_MATCHER = Matcher(NameIndex.build(SMALL, [FakeVersion("test_list", 1)]), Settings())
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=st.one_of(mutated(SMALL_NAMES), name), schema=st.sampled_from([None, "Person", "Company"]))
+def test_index_misses_nothing_brute_force_finds_on_known_lists(query, schema):
+    if not query.strip(" ."):
+        return
+    assert_no_miss(SMALL_MATCHER, Query(names=[query], schema=schema))
+
+
+@st.composite
+def index_and_query(draw):
+    names = draw(st.lists(name, min_size=3, max_size=25, unique=True))
+    entities = [make_entity(f"e{i}", "Person", n) for i, n in enumerate(names)]
+    query = draw(st.one_of(mutated(names), name))
+    return entities, query
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(case=index_and_query(), floor=st.sampled_from([0.3, 0.5, 0.7]))
+def test_index_misses_nothing_brute_force_finds_on_random_lists(case, floor):
+    entities, query = case
+    if not query.strip(" ."):
+        return
+    matcher = Matcher(NameIndex.build(entities, []), Settings())
+    assert_no_miss(matcher, Query(names=[query], schema="Person"), floor=floor)
+
+
+def test_deletion_neighbourhood_covers_the_edit_budget():
+    assert "peskv" in deletions("peskov", 1)
+    assert "pskv" in deletions("peskov", 2)
+    assert "pskv" not in deletions("peskov", 1)
+
+
+def test_limit_keeps_the_best_hits(small_matcher):
+    query = Query(names=["Mohammed Karimov"], schema="Person")
+    everything = small_matcher.match(query, limit=0)
+    top = small_matcher.match(query, limit=3)
+    assert [h.id for h in top] == [h.id for h in everything[:3]]
+    assert top[0].id == "filler-1" and top[0].score == 1.0
+
+
+def test_dataset_filter_restricts_hits(small_matcher):
+    query = Query(names=["Vladimir Putin"], schema="Person")
+    assert small_matcher.match(query, datasets=["test_list"])
+    assert small_matcher.match(query, datasets=["other_list"]) == []
+
+
+def test_index_round_trips_through_its_cache_format(small_index):
+    restored = NameIndex.loads(small_index.dumps())
+    matcher = Matcher(restored, Settings())
+    assert matcher.match(Query(names=["Asma al-Assad"]))[0].id == "asma"

@@ -1,0 +1,125 @@
+"""Scores are honest: 1.0 only for exact names, clear bands, secondary fields count."""
+
+from __future__ import annotations
+
+import pytest
+
+from embargo.names import Query
+
+
+def test_exact_full_name_in_any_order_scores_one(score_of):
+    assert score_of("putin", "Vladimir Vladimirovich Putin") == 1.0
+    assert score_of("putin", "Putin Vladimir Vladimirovich") == 1.0
+
+
+def test_spelling_variant_is_strong_but_never_one(score_of):
+    score = score_of("smith", "Jon Smith")
+    assert 0.85 <= score < 1.0
+
+
+def test_missing_patronymic_on_query_is_strong_not_exact(score_of):
+    assert 0.85 <= score_of("putin", "Vladimir Putin") < 1.0
+
+
+def test_initial_matches_given_name(score_of):
+    assert 0.7 <= score_of("putin", "V. Putin") < score_of("putin", "Vladimir Putin")
+    assert score_of("putin", "V. V. Putin") < score_of("putin", "Vladimir Vladimirovich Putin")
+
+
+@pytest.mark.parametrize(
+    ("eid", "query"),
+    [
+        ("gaddafi", "Moammar Gaddafi"),
+        ("gaddafi", "Muammar Kadhafi"),
+        ("xi", "Xi Jinping"),
+        ("asma", "Asma al-Assad"),
+        ("asma", "Asma Assad"),
+        ("putin", "Владимир Путин"),
+        ("peskov-s", "Dmitriy Sergeevich Peskov"),
+    ],
+)
+def test_romanisations_and_scripts_match_strongly(score_of, eid, query):
+    assert score_of(eid, query) >= 0.85
+
+
+def test_korean_romanisation_matches_hangul(score_of):
+    assert score_of("kim", "Kim Jong Un") >= 0.8
+
+
+def test_arabic_script_query_finds_latin_entry(small_matcher):
+    hits = small_matcher.match(Query(names=["أسماء الأسد"], schema="Person"))
+    assert hits[0].id == "asma" and hits[0].match
+
+
+def test_patronymic_conflict_scores_other_peskov_clearly_lower(score_of):
+    right = score_of("peskov-s", "Dmitry Sergeyevich Peskov")
+    wrong = score_of("peskov-n", "Dmitry Sergeyevich Peskov")
+    assert right >= 0.95
+    assert wrong < 0.7
+    assert right - wrong >= 0.25
+
+
+def test_bare_name_matches_both_peskovs(score_of):
+    assert score_of("peskov-s", "Dmitry Peskov") >= 0.85
+    assert score_of("peskov-n", "Dmitry Peskov") >= 0.85
+
+
+def test_agreeing_on_a_rare_name_counts_more_than_on_a_common_one(score_of):
+    rare = score_of("peskov-n", "Mohammed Peskov")
+    common = score_of("filler-1", "Mohammed Peskov")  # Mohammed Karimov
+    assert rare > common
+
+
+def test_extra_query_surname_is_not_a_match(score_of):
+    assert score_of("smith", "John Smith Hernandez") < 0.7
+
+
+def test_single_token_query_is_not_a_match_for_a_full_name(score_of):
+    assert 0.0 < score_of("putin", "Putin") < 0.7
+
+
+def test_person_never_matches_vessel(small_matcher):
+    hits = small_matcher.match(Query(names=["John Smith"], schema="Person"), floor=0.0, limit=0)
+    assert "vessel" not in {h.id for h in hits}
+    hits = small_matcher.match(Query(names=["John Smith"], schema="Vessel"), floor=0.0, limit=0)
+    assert {h.id for h in hits} == {"vessel"}
+
+
+def test_birth_date_conflict_lowers_and_agreement_raises(score_of):
+    plain = score_of("asma", "Asma Assad")
+    assert score_of("asma", "Asma Assad", birth_dates=["1975-08-11"]) > plain
+    assert score_of("asma", "Asma Assad", birth_dates=["1975"]) > plain
+    assert score_of("asma", "Asma Assad", birth_dates=["1976"]) < plain
+    assert score_of("asma", "Asma Assad", birth_dates=["1960"]) < 0.7
+    assert score_of("asma", "Asma Assad", birth_dates=["1973"]) < score_of(
+        "asma", "Asma Assad", birth_dates=["1976"]
+    )
+
+
+def test_exact_name_with_conflicting_birth_date_is_not_one(score_of):
+    assert score_of("putin", "Vladimir Vladimirovich Putin", birth_dates=["1980"]) < 0.7
+
+
+def test_nationality_and_gender_move_the_score(score_of):
+    plain = score_of("asma", "Asma Assad")
+    assert score_of("asma", "Asma Assad", countries=["Syria"]) > plain
+    assert score_of("asma", "Asma Assad", countries=["fr"]) < plain
+    assert score_of("asma", "Asma Assad", gender="male") < plain
+
+
+def test_exact_identifier_is_decisive(score_of):
+    assert score_of("smith", "J. Smyth", identifiers=["ab123456"]) >= 0.98
+    assert score_of("vessel", "Unrelated Name", schema="Vessel", identifiers=["9123456"]) >= 0.98
+
+
+def test_bands_follow_scores(small_matcher):
+    hits = small_matcher.match(Query(names=["Vladimir Putin"], schema="Person"))
+    top = hits[0]
+    assert top.explanation["band"] == "strong"
+    exact = small_matcher.match(Query(names=["Vladimir Vladimirovich Putin"]))[0]
+    assert exact.explanation["band"] == "exact" and exact.score == 1.0
+
+
+def test_legal_forms_in_any_language_match(score_of):
+    assert score_of("romashka", "Romashka LLC", schema="Company") == 1.0
+    assert score_of("romashka", "Romashka Ltd", schema="Company") >= 0.85
