@@ -33,7 +33,16 @@ from embargo.sources.ofac_common import (
     person_name_parts,
     prop_for_label,
 )
-from embargo.sources.xmlsafe import check_prolog, child, children, iter_elements, iter_events, local, text_of
+from embargo.sources.xmlsafe import (
+    check_prolog,
+    checked_text,
+    child,
+    children,
+    iter_elements,
+    iter_events,
+    local,
+    text_of,
+)
 
 FORMAT = "ofac_xml"
 # Programme tags that only occur on OFAC's non-SDN (consolidated) lists.
@@ -111,7 +120,7 @@ def _entity(path: Path, elem: Any, dataset: str, settings: Settings) -> Entity:
     remarks = text(elem, "remarks")
     entity.add("notes", remarks, source)
     for program in _items(elem, "programList", "program"):
-        entity.add("program", text_of_node(program, path, limit), source)
+        entity.add("program", checked_text(program, path, limit), source)
     for aka in _items(elem, "akaList", "aka"):
         alias = _name(text(aka, "firstName"), text(aka, "lastName"))
         kind = (text(aka, "type") or "").casefold()
@@ -151,9 +160,3 @@ def _entity(path: Path, elem: Any, dataset: str, settings: Settings) -> Entity:
 def _items(elem: Any, wrapper: str, item: str) -> list[Any]:
     node = child(elem, wrapper)
     return children(node, item) if node is not None else []
-
-
-def text_of_node(node: Any, path: Path, limit: int) -> str | None:
-    from embargo.sources.xmlsafe import checked_text
-
-    return checked_text(node, path, limit)

@@ -21,7 +21,15 @@ from embargo.sources.common import Cursor, guarded
 from embargo.sources.countries import country_code, split_countries
 from embargo.sources.dates import CIRCA, RANGE, parse_dates, parse_single
 from embargo.sources.scripts import name_language
-from embargo.sources.xmlsafe import check_prolog, children, iter_elements, iter_events, local, text_of
+from embargo.sources.xmlsafe import (
+    check_prolog,
+    checked_text,
+    children,
+    iter_elements,
+    iter_events,
+    local,
+    text_of,
+)
 
 FORMAT = "un_sc"
 DATASET = "un_sc_sanctions"
@@ -98,15 +106,15 @@ def _entity(path: Path, elem: Any, kind: str, dataset: str, settings: Settings) 
     for wrapper, prop in (("TITLE", "title"), ("DESIGNATION", "position")):
         for node in children(elem, wrapper):
             for value in children(node, "VALUE"):
-                entity.add(prop, _t(value, path, limit), source)
+                entity.add(prop, checked_text(value, path, limit), source)
     for node in children(elem, "NATIONALITY"):
         for value in children(node, "VALUE"):
-            for part in split_countries(_t(value, path, limit)):
+            for part in split_countries(checked_text(value, path, limit)):
                 code = country_code(part)
                 entity.add("nationality", code or part, source, original=part if code else None)
     for node in children(elem, "LAST_DAY_UPDATED"):
         for value in children(node, "VALUE"):
-            for date in parse_dates(_t(value, path, limit)):
+            for date in parse_dates(checked_text(value, path, limit)):
                 entity.add("modifiedAt", date.value, source)
     for node in children(elem, f"{kind}_ALIAS"):
         alias = text(node, "ALIAS_NAME")
@@ -140,12 +148,6 @@ def _entity(path: Path, elem: Any, kind: str, dataset: str, settings: Settings) 
             code = country_code(country)
             entity.add("country", code or country, source, original=country if code else None)
     return entity
-
-
-def _t(node: Any, path: Path, limit: int) -> str | None:
-    from embargo.sources.xmlsafe import checked_text
-
-    return checked_text(node, path, limit)
 
 
 def _birth_date(entity: Entity, node: Any, path: Path, limit: int, source: str) -> None:
