@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from embargo.text.batch import iter_items, scan_batch
+from embargo.text.scan import Scanner
+
+from .conftest import FIXTURES
+
+pytestmark = pytest.mark.slow
+
+
+def test_folder_batch_keeps_input_order_and_reports_bad_files(scanner: Scanner, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Bashar al-Assad arrived in Moscow.", "utf-8")
+    (folder / "b.bin").write_bytes(b"\x00\x01\x02binary")
+    (folder / "c.xml").write_bytes((FIXTURES / "pacs008.xml").read_bytes())
+    (folder / ".hidden").write_text("Vladimir Putin", "utf-8")
+    records = list(scan_batch(scanner, iter_items(folder), workers=2))
+    assert [r["id"] for r in records] == ["a.txt", "b.bin", "c.xml"]
+    assert records[0]["entities"][0]["id"] == "ofac-12735"
+    assert "binary" in records[1]["error"] and "b.bin" in records[1]["error"]
+    assert records[2]["document"]["format"] == "pacs008"
+
+
+def test_jsonl_batch_reads_text_and_html_and_names_bad_lines(scanner: Scanner, tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    lines = [
+        json.dumps({"id": "t1", "text": "Dmitry Peskov, the Kremlin spokesman, said nothing."}),
+        "{not json",
+        json.dumps({"id": "h1", "html": "<html><body><p>Asma al-Assad was seen in Paris.</p></body></html>"}),
+        json.dumps({"id": "x"}),
+        "",
+    ]
+    path.write_text("\n".join(lines), "utf-8")
+    records = list(scan_batch(scanner, iter_items(path), workers=1))
+    assert [r["id"] for r in records] == ["t1", "line 2", "h1", "x"]
+    assert records[0]["entities"][0]["id"] == "ofac-35320"
+    assert records[1]["error"].startswith(f"{path}:line 2: not JSON")
+    assert records[2]["document"]["format"] == "html"
+    assert records[2]["entities"][0]["id"] == "ofac-29068"
+    assert "neither" in records[3]["error"]

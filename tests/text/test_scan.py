@@ -1,0 +1,116 @@
+"""Screening own example texts, pages and payment messages against the real lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from embargo.text.formats import read_document
+from embargo.text.html_report import render_html, write_html
+from embargo.text.scan import Scanner
+
+from .conftest import fixture_bytes
+
+pytestmark = pytest.mark.slow
+
+
+def scan(scanner: Scanner, name: str) -> dict[str, Any]:
+    return scanner.scan(read_document(fixture_bytes(name), name)).to_dict()
+
+
+def ids_of(report: dict[str, Any]) -> set[str]:
+    return {i for e in report["entities"] for i in [e["id"], *e["other_ids"]]}
+
+
+def test_story_links_titled_short_form_and_collapses_the_unlisted_lawyer(scanner: Scanner) -> None:
+    report = scan(scanner, "story.txt")
+    (peskov,) = report["entities"]
+    assert "ofac-35320" in [peskov["id"], *peskov["other_ids"]]
+    assert "gb-hmt-15805" not in ids_of(report)  # "the Kremlin spokesman" is Sergeyevich
+    short = next(m for m in peskov["mentions"] if m["text"] == "Peskov")
+    assert short["method"] == "link" and short["title"] == "Mr"
+    lawyer = next(u for u in report["unlisted"] if u["text"] == "Marta Kowalczyk")
+    assert [m["text"] for m in lawyer["mentions"]] == ["Marta Kowalczyk", "Kowalczyk"]
+    categories = {r["category"] for r in report["risks"]}
+    assert {"asset_freeze", "money_laundering"} <= categories
+
+
+def test_misspelt_listed_name_is_found(scanner: Scanner) -> None:
+    report = scan(scanner, "typo.txt")
+    (putin,) = report["entities"]
+    assert putin["id"] == "ofac-35096"
+    assert putin["mentions"][0]["text"] == "Vladimir Putn"
+
+
+def test_misspelt_name_is_found_without_ner_too(scanner: Scanner) -> None:
+    doc = read_document(fixture_bytes("typo.txt"), "typo.txt")
+    report = scanner.without_ner().scan(doc).to_dict()
+    assert [e["id"] for e in report["entities"]] == ["ofac-35096"]
+    assert report["entities"][0]["mentions"][0]["method"] == "fuzzy"
+
+
+def test_brothers_sharing_a_surname_stay_apart_and_bare_surname_is_ambiguous(scanner: Scanner) -> None:
+    report = scan(scanner, "family.txt")
+    assert {e["id"] for e in report["entities"]} == {"ofac-12725", "ofac-12735"}
+    (ambiguous,) = report["ambiguous"]
+    assert ambiguous["text"] == "Assad"
+    assert {c["id"] for c in ambiguous["candidates"]} == {"ofac-12725", "ofac-12735"}
+
+
+def test_saved_page_is_screened_on_its_main_text(scanner: Scanner) -> None:
+    report = scan(scanner, "page.html")
+    assert report["document"]["format"] == "html"
+    (akhras,) = report["entities"]
+    assert akhras["id"] == "ofac-30744"
+    assert any(m["text"] == "Akhras" and m["method"] == "link" for m in akhras["mentions"])
+    assert "Lena Marchetti" in {u["text"] for u in report["unlisted"]}
+    evasion = [r for r in report["risks"] if r["category"] == "sanctions_evasion"]
+    assert evasion
+
+
+def test_mt103_reports_listed_parties_with_their_fields(scanner: Scanner) -> None:
+    report = scan(scanner, "mt103.txt")
+    fields = {e["id"]: {m["field"] for m in e["mentions"]} for e in report["entities"]}
+    assert fields == {"ofac-29068": {"50K"}, "ofac-35096": {"70"}}
+    text = read_document(fixture_bytes("mt103.txt"), "m").text
+    for ent in report["entities"]:
+        for m in ent["mentions"]:
+            assert text[m["start"] : m["end"]] == m["text"]
+
+
+def test_clean_mt103_reports_nothing(scanner: Scanner) -> None:
+    report = scan(scanner, "mt103-clean.txt")
+    assert report["entities"] == [] and report["unlisted"] == []
+
+
+def test_pacs008_creditor_and_remittance_name_are_screened(scanner: Scanner) -> None:
+    report = scan(scanner, "pacs008.xml")
+    fields = {e["id"]: {m["field"] for m in e["mentions"]} for e in report["entities"]}
+    assert fields.get("ofac-35320") == {"Cdtr"}
+    assert fields.get("ofac-30744") == {"Ustrd"}
+    assert "gb-hmt-15805" not in ids_of(report)
+
+
+def test_payment_with_listed_name_in_reversed_order_is_found(scanner: Scanner) -> None:
+    message = ":20:X1\n:32A:240101USD1,00\n:50K:PUTIN VLADIMIR\nMOSCOW\n:59:ACME LTD\n"
+    report = scanner.scan(read_document(message.encode(), "msg", "mt103")).to_dict()
+    assert [e["id"] for e in report["entities"]] == ["ofac-35096"]
+
+
+def test_html_report_is_self_contained_with_marked_mentions(scanner: Scanner, tmp_path: Path) -> None:
+    text = "Asma al-Assad <script>alert(1)</script> met bankers. Ms Assad's assets were frozen."
+    report = scanner.scan_text(text, "inline")
+    page = render_html(report)
+    assert '<mark class="listed"' in page and '<mark class="link"' in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "http://" not in page and "https://" not in page and "<link" not in page
+    out = tmp_path / "r.html"
+    write_html(report, out)
+    assert out.read_text("utf-8") == page
+
+
+def test_text_without_names_reports_nothing(scanner: Scanner) -> None:
+    report = scanner.scan_text("The weather in the valley was mild all week.").to_dict()
+    assert report["entities"] == [] and report["risks"] == [] and report["ambiguous"] == []
