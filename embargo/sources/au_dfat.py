@@ -41,7 +41,7 @@ _NAME_PROPS = {
     "previously listed as": "previousName",
 }
 _EMPTY = {"", "na", "n/a", "-", "none"}
-_LISTED_ON = re.compile(r"\bon\s*(\d{1,2}\s+[A-Za-z]+\.?\s+\d{4})")
+_LISTED_ON = re.compile(r"\bon:?\s*(\d{1,2}\s+[A-Za-z]+\.?\s+\d{4})")
 
 
 def parse(paths: Sequence[Path], settings: Settings, dataset: str | None = None) -> ParseResult:

@@ -51,3 +51,15 @@ def test_bad_rows_are_reported_with_position(tmp_path, body, message):
     path.write_text(body)
     with pytest.raises(SourceError, match=rf"mine\.csv:row \d+: .*{message}"):
         list(parse(path, format="custom_csv").entities)
+
+
+def test_the_documented_example_parses(tmp_path):
+    from embargo.sources import custom_csv
+
+    doc = custom_csv.__doc__ or ""
+    example = doc.split("Example::", 1)[1].strip().splitlines()
+    path = tmp_path / "example.csv"
+    path.write_text("\n".join(line.strip() for line in example) + "\n")
+    (entity,) = list(parse(path).entities)
+    assert entity.id == "internal-c-001"
+    assert entity.get("alias") == ["J. Example", "Jane Exemple"]

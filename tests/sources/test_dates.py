@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from embargo.sources.dates import iso_date, parse_dates
 
@@ -47,3 +50,11 @@ def test_spreadsheet_cells():
     assert iso_date(datetime.date(1965, 9, 11)) == "1965-09-11"
     assert iso_date(1969.0) == "1969"
     assert iso_date("1969") is None
+
+
+@given(st.text(max_size=60))
+def test_any_text_gives_valid_iso_prefixes_or_nothing(text):
+    for value in parse_dates(text):
+        assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.value)
+        datetime.date.fromisoformat((value.value + "-01-01")[:10])
+        assert value.qualifier in (None, "circa", "range")
