@@ -149,6 +149,11 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot even decode (not UTF-8,
+            # say); a malformed body is a 422 like any other here.
+            detail = f"malformed request body: send UTF-8 JSON ({exc.detail})"
+            return JSONResponse({"detail": detail}, status_code=422)
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     async def invalid(request: Request, exc: Exception) -> JSONResponse:

@@ -39,10 +39,15 @@ QuerySchema = Literal[
 ]
 
 
+# Request bodies are validated strictly: a JSON value of the wrong type
+# (``false`` for a number, ``"1"`` for a flag) is a 422, not silently coerced.
+STRICT = ConfigDict(strict=True)
+
+
 class EntityExample(BaseModel):
     """One query: an example of the party sought, as FtM schema + properties."""
 
-    model_config = ConfigDict(populate_by_name=True)
+    model_config = ConfigDict(populate_by_name=True, strict=True)
 
     id: str | None = None
     schema_: QuerySchema = Field(alias="schema", description="FtM schema of the party sought.")
@@ -54,6 +59,8 @@ class EntityExample(BaseModel):
 
 class MatchRequest(BaseModel):
     """Body of ``POST /match/{dataset}``."""
+
+    model_config = STRICT
 
     queries: dict[str, EntityExample] = Field(description="Queries keyed by a caller-chosen id.")
     weights: dict[str, float] = Field(
@@ -67,6 +74,8 @@ class MatchRequest(BaseModel):
 class ScanRequest(BaseModel):
     """Body of ``POST /scan``."""
 
+    model_config = STRICT
+
     text: str = Field(description="The document: plain text, HTML, a SWIFT MT103 or an ISO 20022 pacs.008.")
     format: Literal["auto", "text", "html", "mt103", "pacs008"] = Field(
         default="auto", description="`auto` detects the format from the content."
@@ -75,6 +84,8 @@ class ScanRequest(BaseModel):
 
 class UpdateRequest(BaseModel):
     """Optional body of ``POST /updatez``."""
+
+    model_config = STRICT
 
     datasets: list[str] | None = Field(default=None, description="Datasets to update; all when absent.")
     urls: dict[str, str] | None = Field(default=None, description="Override download addresses, by dataset.")

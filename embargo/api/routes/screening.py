@@ -22,7 +22,12 @@ from embargo.api.yente import (
 from embargo.settings import Settings
 
 DatasetPath = Annotated[
-    str, Path(description="A list name from /catalog, or `default` for every active list.", max_length=200)
+    str,
+    Path(
+        description="A list name from /catalog, or `default` for every active list.",
+        max_length=200,
+        examples=["default", "us_ofac_sdn"],
+    ),
 ]
 StrList = Annotated[list[str], Query()]
 

@@ -7,13 +7,19 @@ from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from embargo.api.auth import Principal, require
-from embargo.api.engine import Engine, list_age_days
+from embargo.api.engine import Engine, list_age_days, parse_when
 from embargo.api.metrics import CONTENT_TYPE
 from embargo.api.routes.errors import AUTH_ERRORS
 from embargo.api.services import Services, services, stamp, use_engine
 from embargo.api.yente import CatalogResponse, StatusResponse
 from embargo.settings import Settings
 from embargo.store import dataset_title
+
+
+def _timestamp(value: str | None) -> str | None:
+    """A store date or time as the full ISO timestamp yente's catalog uses."""
+    when = parse_when(value)
+    return when.isoformat() if when else None
 
 
 def catalog_body(engine: Engine, max_age_days: float, now: datetime | None = None) -> dict[str, Any]:
@@ -28,8 +34,8 @@ def catalog_body(engine: Engine, max_age_days: float, now: datetime | None = Non
                 "title": dataset_title(info.dataset),
                 "version": str(info.version),
                 "entity_count": info.entities,
-                "updated_at": info.loaded_at,
-                "last_export": info.published,
+                "updated_at": _timestamp(info.loaded_at),
+                "last_export": _timestamp(info.published),
                 "load": True,
                 "index_version": str(info.version),
                 "index_current": info.dataset not in outdated,
@@ -49,7 +55,7 @@ def catalog_body(engine: Engine, max_age_days: float, now: datetime | None = Non
             "title": "All active lists",
             "version": engine.lists_header or None,
             "entity_count": sum(v.entities for v in engine.versions),
-            "updated_at": last_update,
+            "updated_at": _timestamp(last_update),
             "load": True,
             "index_current": not outdated,
             "children": names,
