@@ -145,7 +145,7 @@ def match_batch(
         stream: TextIO = sys.stdin
     else:
         try:
-            stream = Path(source).open(encoding="utf-8", errors="replace")
+            stream = Path(source).open(encoding="utf-8", errors="replace")  # noqa: SIM115 - closed by the with below
         except OSError as exc:
             raise _fail(f"{source}: {exc.strerror or exc}") from exc
     matcher = _load_matcher()
