@@ -198,7 +198,10 @@ def _sniff_csv(path: Path, text: bytes) -> str:
     lowered = first.casefold()
     if lowered.startswith("last updated") or ("group id" in lowered and "name 6" in lowered):
         return "uk_hmt"
-    if re.match(r"^id,schema,name\b", lowered.replace(" ", "")):
+    from embargo.sources.custom_csv import COLUMNS as CUSTOM_COLUMNS
+
+    columns = {c.strip() for c in next(csv.reader([lowered]), [])}
+    if {"id", "name"} <= columns and columns <= set(CUSTOM_COLUMNS):
         return "custom_csv"
     if re.match(r"^\d+,", first):
         fields = next(csv.reader([first]), [])

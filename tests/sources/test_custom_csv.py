@@ -63,3 +63,11 @@ def test_the_documented_example_parses(tmp_path):
     (entity,) = list(parse(path).entities)
     assert entity.id == "internal-c-001"
     assert entity.get("alias") == ["J. Example", "Jane Exemple"]
+
+
+def test_columns_may_come_in_any_order(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_text("name,id,nationality\nJohn Roe,42,Iran\n")
+    assert detect(path) == "custom_csv"
+    entity = next(parse(path).entities)
+    assert (entity.id, entity.schema, entity.get("nationality")) == ("internal-42", "LegalEntity", ["ir"])
