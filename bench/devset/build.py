@@ -28,7 +28,7 @@ from bench.devset.linking import (
     name_tokens,
     token_document_frequency,
 )
-from bench.devset.text import distinctive_tokens, fold, is_latin, script_of, token_key, tokens
+from bench.devset.text import PARTICLES, distinctive_tokens, fold, is_latin, script_of, token_key, tokens
 from embargo.model import PERSON, Entity, merge_statements, schema_is_a
 from embargo.sources.countries import country_code
 
@@ -277,6 +277,15 @@ def original_script(ctx: Context) -> Iterator[Pair]:
         scripted = [st.value for st in e.names() if not is_latin(st.value)]
         if not scripted:
             continue
+        if not schema_is_a(e.schema, PERSON):
+            # Organisation names in another script are often translations
+            # ("Объединённая авиастроительная корпорация" = United Aircraft
+            # Corporation), which no name matcher is asked to bridge. Keep
+            # those whose romanised form shares a word with a Latin name.
+            latin_words = {t for n in latin_names(e) for t in distinctive_tokens(n)}
+            scripted = [n for n in scripted if distinctive_tokens(n) & latin_words]
+            if not scripted:
+                continue
         rng = ctx.rng("original_script", e.id)
         name = rng.choice(scripted)
         query = make_query(e.schema, name)
@@ -325,7 +334,9 @@ def _variant_pairs(
 
 
 def _latin_names_shuffled(e: Entity, rng: random.Random) -> list[str]:
-    names = latin_names(e)
+    """Strong Latin names in seeded order. Weak aliases (kunyas, noms de
+    guerre) are not spelled out as customer names, so they seed no variants."""
+    names = latin_names(e, strong=True)
     rng.shuffle(names)
     return names
 
@@ -362,8 +373,34 @@ def reordering(ctx: Context) -> Iterator[Pair]:
     yield from _variant_pairs(ctx, "reordering", ctx.persons(), _apply(V.reorder, "reorder"))
 
 
+# Romanised East Asian names are surname + a two-part given name ("Pak Chun
+# Il"): the last part is not a surname to keep, the middle not a middle name.
+EAST_ASIAN = frozenset({"kp", "kr", "cn", "tw", "hk", "mo", "vn", "jp", "mm"})
+
+
 def dropped_middle(ctx: Context) -> Iterator[Pair]:
-    yield from _variant_pairs(ctx, "dropped_middle", ctx.persons(), _apply(V.drop_middle, "drop_middle"))
+    """First given name + surname of a full name with middle names or a patronymic.
+
+    Skipped: East Asian names, names with parenthesised parts, and names
+    that start with a particle or title (``Abu ...``, ``Sheikh ...``),
+    where the first word is not a given name.
+    """
+
+    def make(e: Entity, rng: random.Random) -> list[tuple[str, str]]:
+        nats = {n.lower() for n in e.get("nationality") + e.get("citizenship")}
+        if nats & EAST_ASIAN:
+            return []
+        out = []
+        for name in _latin_names_shuffled(e, rng):
+            words = tokens(name)
+            if "(" in name or not words or words[0] in PARTICLES or max(map(len, words)) <= 4:
+                continue
+            variant = V.drop_middle(name, rng)
+            if variant:
+                out.append((variant, "drop_middle"))
+        return out
+
+    yield from _variant_pairs(ctx, "dropped_middle", ctx.persons(), make)
 
 
 def _context_of(e: Entity) -> str | None:
@@ -541,9 +578,18 @@ def _same_name_other_dob(ctx: Context, persons: list[Entity]) -> Iterator[Pair]:
                     continue
                 if identifier_keys(ea) & identifier_keys(eb):
                     continue
-                name = next(n.value for n in ea.names() if token_key(n.value) == key)
-                if not is_latin(name):
+                # Another list giving this name with both birth years as
+                # alternatives says the two records are one person.
+                if any(
+                    birth_years(ctx.by_id[o]) & ya and birth_years(ctx.by_id[o]) & yb
+                    for o in ctx.by_token_key[key]
+                    if o not in (a, b)
+                ):
                     continue
+                strong_a = [n for n in latin_names(ea, strong=True) if token_key(n) == key]
+                if not strong_a or not [n for n in latin_names(eb, strong=True) if token_key(n) == key]:
+                    continue
+                name = strong_a[0]
                 query = make_query(ea.schema, name, ea, details=True)
                 query["properties"]["birthDate"] = [sorted(ea.get("birthDate"))[0]]
                 yield Pair(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from bench.devset.text import distinctive_tokens, is_latin, normalize_identifier
-from embargo.model import PERSON, Entity, schema_is_a, schemas_compatible
+from embargo.model import PERSON, WEAK_ALIAS, Entity, schema_is_a, schemas_compatible
 
 ID_PROPS = (
     "passportNumber",
@@ -75,8 +75,11 @@ def dob_conflict(a: Entity, b: Entity) -> bool:
     return bool(ya and yb and not ya & yb)
 
 
-def latin_names(entity: Entity) -> list[str]:
-    return [st.value for st in entity.names() if is_latin(st.value)]
+def latin_names(entity: Entity, *, strong: bool = False) -> list[str]:
+    """Latin-script names, primary first; ``strong`` leaves out weak aliases."""
+    return [
+        st.value for st in entity.names() if is_latin(st.value) and not (strong and st.prop == WEAK_ALIAS)
+    ]
 
 
 def name_tokens(entity: Entity) -> set[str]:

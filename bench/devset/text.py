@@ -50,6 +50,16 @@ PARTICLES = frozenset(
         "sheikh",
         "shaykh",
         "dr",
+        "molvi",
+        "maulvi",
+        "mawlawi",
+        "maulana",
+        "qari",
+        "hafiz",
+        "hadji",
+        "imam",
+        "general",
+        "colonel",
     }
 )
 

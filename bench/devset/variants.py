@@ -203,6 +203,13 @@ ARABIC_RESPELLINGS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _sub_once(pattern: str, repl: str, text: str) -> str:
+    def replace(m: re.Match[str]) -> str:
+        return _match_case(m.group(0), m.expand(repl))
+
+    return re.sub(pattern, replace, text, count=1, flags=re.IGNORECASE)
+
+
 def respell(name: str, rules: tuple[tuple[str, str], ...], rng: random.Random) -> str | None:
     """Apply one or two applicable respelling rules to a title-cased name."""
     text = titlecase(name)
@@ -211,13 +218,7 @@ def respell(name: str, rules: tuple[tuple[str, str], ...], rng: random.Random) -
         return None
     rng.shuffle(applicable)
     for pattern, repl in applicable[: rng.choice((1, 2))]:
-        text = re.sub(
-            pattern,
-            lambda m, r=repl: _match_case(m.group(0), m.expand(r)),
-            text,
-            count=1,
-            flags=re.IGNORECASE,
-        )
+        text = _sub_once(pattern, repl, text)
     return text if fold(text) != fold(name) else None
 
 

@@ -1,0 +1,305 @@
+"""Name-matching accuracy: embargo vs nomenklatura's logic-v2 on the same labelled pairs.
+
+Run: ``python -m bench.accuracy`` (needs the ``bench`` extra: nomenklatura).
+
+It builds the development set from the bundled lists (``bench.devset``),
+freezes it to ``bench/out/devset.jsonl``, and prints precision, recall and
+F1 per category for both systems side by side, for the dev and the test
+half, in two modes:
+
+* pairwise — each system scores the query against the labelled record
+  alone (embargo through a one-record index); a pair is predicted a match
+  when the score reaches the system's threshold (embargo: its settings;
+  logic-v2: 0.7, yente's default).
+* retrieval — the query goes to embargo's full index of every bundled list;
+  a positive counts when the labelled record comes back as a match, a
+  negative is a false positive when it does (common negatives: when
+  anything does). logic-v2 has no index of its own, so its retrieval
+  column rescores embargo's returned candidates (down to the near-miss
+  floor) — it shares embargo's candidate generation and says nothing about
+  logic-v2's own recall.
+
+Also printed: candidate recall (positives whose record embargo returned at
+all, match or near-miss), the issue's canonical name pairs, and where the
+failures went (``bench/out/failures.jsonl``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bench.devset import CATEGORIES, Pair, build_devset, merge_same_ids
+from bench.devset.loading import BENCH_OUT, load_listed
+from bench.systems import EmbargoSystem, LogicV2System
+from embargo.model import PERSON, Entity
+
+CANONICAL = (
+    ("Xi Jinping", "习近平"),
+    ("Kim Jong Un", "김정은"),
+    ("Asma al-Assad", "أسماء الأسد"),
+    ("Jon Smith", "John Smith"),
+    ("Muammar Gaddafi", "Moammar Qadhafi"),
+    ("Vladimir Vladimirovich Putin", "Vladimir Vladimirovich Putin"),
+)
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, label: bool, predicted: bool) -> None:
+        if label and predicted:
+            self.tp += 1
+        elif label:
+            self.fn += 1
+        elif predicted:
+            self.fp += 1
+        else:
+            self.tn += 1
+
+    @property
+    def n(self) -> int:
+        return self.tp + self.fp + self.fn + self.tn
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        """F1; for a negatives-only category, the share judged correctly (1 - FP rate)."""
+        p, r = self.precision, self.recall
+        if self.tp + self.fn == 0:
+            return self.tn / self.n if self.n else None
+        if not p or not r:
+            return 0.0
+        return 2 * p * r / (p + r)
+
+
+# (mode, system, split, category) -> counts
+Table = dict[tuple[str, str, str, str], Counts]
+
+
+def _record(table: Table, mode: str, system: str, pair: Pair, predicted: bool) -> None:
+    for split in (pair.split, "all"):
+        for category in (pair.category, "overall"):
+            table.setdefault((mode, system, split, category), Counts()).add(pair.label, predicted)
+
+
+def _candidate(pair: Pair, records: dict[str, Entity]) -> tuple[Entity, str] | None:
+    if pair.candidate is not None:
+        return Entity.from_dict(pair.candidate), f"{pair.candidate_id}#edited"
+    if pair.candidate_id is None or pair.candidate_id not in records:
+        return None
+    return records[pair.candidate_id], pair.candidate_id
+
+
+def evaluate(
+    pairs: list[Pair],
+    records: dict[str, Entity],
+    embargo: EmbargoSystem,
+    logic: LogicV2System,
+    retrieval: bool = True,
+) -> tuple[Table, list[dict[str, Any]], dict[str, float]]:
+    table: Table = {}
+    failures: list[dict[str, Any]] = []
+    timing: defaultdict[str, float] = defaultdict(float)
+    for pair in pairs:
+        found = _candidate(pair, records)
+        row: dict[str, Any] = {"pair": pair.to_dict()}
+        wrong = False
+        if found is not None:
+            entity, key = found
+            start = time.perf_counter()
+            e_score, e_match = embargo.score_pair(pair.query, entity)
+            timing["embargo_pairwise"] += time.perf_counter() - start
+            start = time.perf_counter()
+            l_score, l_match = logic.score_pair(pair.query, entity, key)
+            timing["logic_pairwise"] += time.perf_counter() - start
+            _record(table, "pairwise", "embargo", pair, e_match)
+            _record(table, "pairwise", "logic-v2", pair, l_match)
+            row["pairwise"] = {"embargo": round(e_score, 4), "logic-v2": round(l_score, 4)}
+            wrong |= e_match != pair.label
+        if retrieval and pair.retrieval != "none":
+            start = time.perf_counter()
+            hits = embargo.search(pair.query)
+            timing["embargo_retrieval"] += time.perf_counter() - start
+            matched = {h.id for h in hits if h.match}
+            returned = {h.id for h in hits}
+            start = time.perf_counter()
+            qproxy = logic.query_proxy(pair.query)
+            l_scores = {
+                h.id: logic.score(qproxy, logic.entity_proxy(records[h.id])) for h in hits if h.id in records
+            }
+            timing["logic_rescoring"] += time.perf_counter() - start
+            l_matched = {i for i, s in l_scores.items() if s >= logic.threshold}
+            if pair.retrieval == "any":
+                e_pred, l_pred = bool(matched), bool(l_matched)
+            else:
+                e_pred, l_pred = pair.candidate_id in matched, pair.candidate_id in l_matched
+            _record(table, "retrieval", "embargo", pair, e_pred)
+            _record(table, "retrieval", "logic-v2", pair, l_pred)
+            if pair.label and pair.retrieval == "candidate":
+                _record(table, "candidates", "embargo", pair, pair.candidate_id in returned)
+            row["retrieval"] = {
+                "embargo_match": e_pred,
+                "top": [(h.id, h.caption, round(h.score, 4), h.match) for h in hits[:3]],
+                "candidate_returned": pair.candidate_id in returned,
+            }
+            wrong |= e_pred != pair.label
+        if wrong:
+            failures.append(row)
+    return table, failures, dict(timing)
+
+
+def _fmt(value: float | None) -> str:
+    return "   -  " if value is None else f"{value:6.3f}"
+
+
+def _cols(c: Counts, negatives_only: bool) -> str:
+    p = None if negatives_only else c.precision
+    return f"{_fmt(p):>9} {_fmt(c.recall)} {_fmt(c.f1)}{'†' if negatives_only else ' '}{c.fp:4}"
+
+
+def print_table(
+    table: Table, mode: str, split: str, categories: Iterable[str], out: Any = sys.stdout
+) -> None:
+    title = "both halves" if split == "all" else f"{split} half"
+    print(f"\n{mode.upper()} — {title}", file=out)
+    header = (
+        f"{'category':16} {'n':>5} | {'embargo P':>9} {'R':>6} {'F1':>6} {'FP':>4} | "
+        f"{'logic-v2 P':>10} {'R':>6} {'F1':>6} {'FP':>4} | {'ΔF1':>6}"
+    )
+    print(header, file=out)
+    print("-" * len(header), file=out)
+    for category in [*categories, "overall"]:
+        e = table.get((mode, "embargo", split, category))
+        lv = table.get((mode, "logic-v2", split, category)) or Counts()
+        if e is None:
+            continue
+        negatives_only = e.tp + e.fn == 0
+        gap = None if e.f1 is None or lv.f1 is None else e.f1 - lv.f1
+        gap_text = "   -  " if gap is None else f"{gap:+6.3f}"
+
+        print(
+            f"{category:16} {e.n:5} | {_cols(e, negatives_only)} | {' ' + _cols(lv, negatives_only)} | {gap_text}",
+            file=out,
+        )
+    print(
+        "† negatives only: the F1 column is the share correctly rejected (1 - false-positive rate)", file=out
+    )
+
+
+def goal_summary(table: Table, mode: str, categories: Iterable[str], out: Any = sys.stdout) -> None:
+    """The issue's goals: F1 >= 0.95 overall, ahead of logic-v2 in every category."""
+    for split in ("dev", "test"):
+        overall = table.get((mode, "embargo", split, "overall"))
+        if overall is None:
+            continue
+        behind = []
+        for category in categories:
+            e = table.get((mode, "embargo", split, category))
+            lv = table.get((mode, "logic-v2", split, category))
+            if e and lv and e.f1 is not None and lv.f1 is not None and e.f1 < lv.f1:
+                behind.append(f"{category} ({e.f1:.3f} < {lv.f1:.3f})")
+        f1 = overall.f1 or 0.0
+        print(
+            f"goal [{mode}, {split}]: overall F1 {f1:.3f} ({'meets' if f1 >= 0.95 else 'below'} 0.95); "
+            + (
+                f"behind logic-v2 in: {', '.join(behind)}"
+                if behind
+                else "ahead of or level with logic-v2 everywhere"
+            ),
+            file=out,
+        )
+
+
+def canonical_checks(embargo: EmbargoSystem, logic: LogicV2System, out: Any = sys.stdout) -> None:
+    print("\nCANONICAL PAIRS (pairwise score; match at embargo threshold / logic-v2 0.7)", file=out)
+    print(f"{'query':30} {'listed name':30} {'embargo':>8} {'logic-v2':>9}", file=out)
+    for i, (query_name, listed) in enumerate(CANONICAL):
+        entity = Entity(id=f"canonical-{i}", schema=PERSON)
+        entity.add("name", listed)
+        query = {"schema": PERSON, "properties": {"name": [query_name]}}
+        e_score, e_match = embargo.score_pair(query, entity)
+        l_score, l_match = logic.score_pair(query, entity)
+        print(
+            f"{query_name:30} {listed:30} {e_score:7.3f}{'*' if e_match else ' '} {l_score:8.3f}{'*' if l_match else ' '}",
+            file=out,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="embargo vs logic-v2 name-matching accuracy")
+    parser.add_argument("--seed", type=int, default=20260101)
+    parser.add_argument("--no-retrieval", action="store_true", help="pairwise mode only (faster)")
+    parser.add_argument("--category", action="append", help="only these categories (repeatable)")
+    args = parser.parse_args(argv)
+
+    started = time.perf_counter()
+    entities, versions = load_listed()
+    categories = args.category or list(CATEGORIES)
+    pairs = build_devset(entities, seed=args.seed, categories=categories)
+    BENCH_OUT.mkdir(parents=True, exist_ok=True)
+    with (BENCH_OUT / "devset.jsonl").open("w", encoding="utf-8") as fh:
+        for pair in pairs:
+            fh.write(json.dumps(pair.to_dict(), ensure_ascii=False) + "\n")
+    records = {e.id: e for e in merge_same_ids(entities)}
+    print(f"{len(entities)} listed records, {len(pairs)} labelled pairs (seed {args.seed})")
+
+    embargo = EmbargoSystem(entities, versions)
+    logic = LogicV2System()
+    print(
+        f"embargo index built in {embargo.build_seconds:.1f} s; threshold {embargo.threshold}; logic-v2 threshold {logic.threshold}"
+    )
+    table, failures, timing = evaluate(pairs, records, embargo, logic, retrieval=not args.no_retrieval)
+
+    for mode in ("retrieval", "pairwise"):
+        for split in ("dev", "test"):
+            if any(k[0] == mode for k in table):
+                print_table(table, mode, split, categories)
+        if mode == "retrieval" and any(k[0] == mode for k in table):
+            print(
+                "retrieval: logic-v2 columns rescore embargo's returned candidates (it has no index of its own)."
+            )
+    print()
+    for mode in ("retrieval", "pairwise"):
+        goal_summary(table, mode, categories)
+    if not args.no_retrieval:
+        print("\nCANDIDATE RECALL (positives whose record embargo returned at all, match or near-miss)")
+        for split in ("dev", "test", "all"):
+            rows = [
+                f"{c}={table[('candidates', 'embargo', split, c)].recall:.3f}"
+                for c in [*categories, "overall"]
+                if ("candidates", "embargo", split, c) in table
+            ]
+            print(f"  {split:4} " + "  ".join(rows))
+    canonical_checks(embargo, logic)
+    with (BENCH_OUT / "failures.jsonl").open("w", encoding="utf-8") as fh:
+        for row in failures:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"\n{len(failures)} embargo failures -> {BENCH_OUT / 'failures.jsonl'}")
+    print("time: " + ", ".join(f"{k} {v:.1f}s" for k, v in sorted(timing.items())))
+    print(f"total {time.perf_counter() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+__all__ = ["Counts", "evaluate", "main"]
