@@ -43,9 +43,15 @@ def bundled_dir(tmp_path_factory: pytest.TempPathFactory, cli: Cli) -> Path:
     return data_dir
 
 
+def copy_store(source: Path, target: Path) -> Path:
+    """Copy only the store database (not caches other commands keep next to it)."""
+    target.mkdir(parents=True)
+    for path in source.glob("embargo.sqlite3*"):
+        shutil.copyfile(path, target / path.name)
+    return target
+
+
 @pytest.fixture
 def scratch_dir(bundled_dir: Path, tmp_path: Path) -> Path:
     """A private copy of the bundled store, for tests that change it."""
-    target = tmp_path / "data"
-    shutil.copytree(bundled_dir, target)
-    return target
+    return copy_store(bundled_dir, tmp_path / "data")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.server
 import json
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -16,7 +15,7 @@ import pytest
 
 from embargo.store.bundle import read_manifest
 
-from .conftest import LISTS, Cli
+from .conftest import LISTS, Cli, copy_store
 
 pytestmark = pytest.mark.skipif(not LISTS.is_dir(), reason="list data not available")
 UN = LISTS / "un" / "consolidated.xml"
@@ -135,9 +134,7 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def shared_scratch(bundled_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("bad-store") / "data"
-    shutil.copytree(bundled_dir, target)
-    return target
+    return copy_store(bundled_dir, tmp_path_factory.mktemp("bad-store") / "data")
 
 
 @pytest.mark.parametrize(
