@@ -59,11 +59,11 @@ def iter_rows(
             row_number += 1
             if not row or (len(row) == 1 and row[0].strip(CTRL_Z + " ") == ""):
                 continue
-            position = f"row {row_number}"
-            for value in row:
-                check_field(value, path, position, settings)
-                if "\x00" in value:
-                    raise SourceError(path, "binary content (NUL byte)", position)
+            if max(map(len, row)) > settings.max_field_chars:
+                for value in row:
+                    check_field(value, path, f"row {row_number}", settings)
+            if "\x00" in "".join(row):
+                raise SourceError(path, "binary content (NUL byte)", f"row {row_number}")
             yield row_number, row
 
 
