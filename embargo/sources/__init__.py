@@ -19,6 +19,9 @@ from pathlib import Path
 
 from embargo.settings import Settings
 from embargo.sources.base import ParseResult, SourceError
+from embargo.sources.common import UNEXPECTED, check_zip, read_head, read_zip_member
+from embargo.sources.sheets import first_rows
+from embargo.sources.xmlsafe import root_tag
 
 __all__ = ["DATASETS", "FORMATS", "ParseResult", "SourceError", "detect", "parse"]
 
@@ -91,8 +94,6 @@ def detect(paths: Path | str | Sequence[Path | str]) -> str:
     """The format of a file (or file set), judged by content. Raises SourceError."""
     files = expand(paths)
     found: dict[str, list[Path]] = {}
-    from embargo.sources.common import UNEXPECTED
-
     for path in files:
         try:
             fmt = _sniff(path)
@@ -128,8 +129,6 @@ def parse(
         raise SourceError(files[0], f"unknown format {format!r}; known: {', '.join(FORMATS)}")
     elif format != "ofac_csv" and len(files) > 1:
         raise SourceError(files[1], f"format {format} reads one file; got {len(files)}")
-    from embargo.sources.common import UNEXPECTED
-
     module = importlib.import_module(f"embargo.sources.{_MODULES[format]}")
     try:
         result: ParseResult = module.parse(files, settings, dataset)
@@ -143,8 +142,6 @@ def parse(
 
 
 def _sniff(path: Path) -> str:
-    from embargo.sources.common import read_head
-
     head = read_head(path)
     if not head:
         raise SourceError(path, "file is empty")
@@ -177,8 +174,6 @@ def _sniff(path: Path) -> str:
 
 
 def _sniff_xml(path: Path, head: bytes) -> str:
-    from embargo.sources.xmlsafe import root_tag
-
     tag = root_tag(path, head)
     formats = {
         "sdnList": "ofac_xml",
@@ -211,8 +206,6 @@ def _sniff_csv(path: Path, text: bytes) -> str:
 
 
 def _sniff_zip(path: Path) -> str:
-    from embargo.sources.common import check_zip, read_zip_member
-
     settings = Settings.from_env()
     with check_zip(path, settings) as archive:
         names = archive.namelist()
@@ -243,8 +236,6 @@ _XLSX_MARKERS = {
 
 
 def _sniff_xlsx(path: Path) -> str:
-    from embargo.sources.sheets import first_rows
-
     for sheet, rows in first_rows(path, 3).items():
         cells = {str(c).strip().casefold() for row in rows for c in row if c not in (None, "")}
         if {"group id", "name 6"} <= cells:
