@@ -640,11 +640,27 @@ def _nearest_by_tokens(ctx: Context, name: str, schema: str) -> str | None:
     return max(sorted(score), key=lambda eid: score[eid])
 
 
+def _listed_under_nicknames(
+    ctx: Context, name: str, nick: dict[str, list[str]], formal_of: dict[str, set[str]]
+) -> bool:
+    """The name's words equal a listed name's words, in any order, allowing the
+    nickname equivalences the ``nicknames`` category counts as matches
+    (Sally Ochoa vs OCHOA, Salvador)."""
+    options = [sorted({t, *nick.get(t, ()), *formal_of.get(t, ())}) for t in tokens(name)]
+    if not options:
+        return False
+    combos: list[list[str]] = [[]]
+    for opts in options:
+        combos = [c + [o] for c in combos for o in opts][:256]
+    return any(" ".join(sorted(c)) in ctx.by_token_key for c in combos)
+
+
 def common_negative(ctx: Context) -> Iterator[Pair]:
     """Non-listed people: synthetic customer records and US census name combinations.
 
-    A name whose tokens equal a listed name's tokens (in any order) is
-    dropped: whoever the record is, a screener must flag that name.
+    A name whose words equal a listed name's words (in any order, nickname
+    equivalences allowed) is dropped: whoever the record is, a screener
+    must flag that name, and the nicknames category counts it a match.
     """
     rows = _read_csv(ctx.eval_dir / "opensanctions-yente" / "negatives_us.csv")
     rows.sort(key=lambda r: stable_hash(ctx.seed, "negatives_us", r["full_name"], r["date_of_birth"]))
@@ -661,12 +677,17 @@ def common_negative(ctx: Context) -> Iterator[Pair]:
     first = _census(census / "dist.male.first", 400) + _census(census / "dist.female.first", 400)
     last = _census(census / "dist.all.last", 2000)
     rng = ctx.rng("census")
-    for _ in range(BUDGET["common_negative"] - len(items)):
+    for _ in range(BUDGET["common_negative"] - len(items) if first and last else 0):
         name = f"{rng.choice(first)} {rng.choice(last)}"
         items.append(("census", {"schema": PERSON, "properties": {"name": [name]}}))
+    nick = V.load_nicknames(ctx.eval_dir / "nicknames" / "names.csv")
+    formal_of: dict[str, set[str]] = defaultdict(set)
+    for formal, nicks in nick.items():
+        for n in nicks:
+            formal_of[n].add(formal)
     for source, query in items:
         name = query["properties"]["name"][0]
-        if token_key(name) in ctx.by_token_key:
+        if _listed_under_nicknames(ctx, name, nick, formal_of):
             continue
         candidate = _nearest_by_tokens(ctx, name, PERSON)
         yield Pair(

@@ -139,8 +139,9 @@ def link_records(entities: list[Entity], df: Counter[str] | None = None) -> Link
 
     Guards: a key held by two records of the SAME list is ambiguous (family
     passports, shared registration numbers of group companies) and links
-    nothing; linked records must have compatible schemas and must not give
-    disjoint birth years.
+    nothing; linked records must have compatible schemas, must not give
+    disjoint birth years, and must share at least one name word (folded,
+    original scripts romanised).
     """
     by_id = {e.id: e for e in entities}
     df = df if df is not None else token_document_frequency(entities)
@@ -173,6 +174,11 @@ def link_records(entities: list[Entity], df: Counter[str] | None = None) -> Link
                 continue
             ea, eb = by_id[a], by_id[b]
             if not schemas_compatible(ea.schema, eb.schema) or dob_conflict(ea, eb):
+                continue
+            if not name_tokens(ea) & name_tokens(eb):
+                # A shared number between records with no name word in
+                # common is a renamed company or a data error (two people
+                # given one passport number) — not a name-matching case.
                 continue
             uf.union(a, b)
             if (a, b) not in seen:

@@ -152,12 +152,20 @@ def test_company_variant_changes_only_the_legal_form():
 # --- linking -------------------------------------------------------------------
 
 
-def test_records_link_through_a_shared_passport_whatever_their_names():
-    a = person("a", "us_ofac_sdn", "QUITE DIFFERENT, Name", passportNumber="A-1234567")
-    b = person("b", "gb_hmt_sanctions", "Other Spelling", passportNumber="a1234567")
+def test_records_link_through_a_shared_passport_however_differently_spelled():
+    a = person("a", "us_ofac_sdn", "KHODORKOVSKIY, Mikhail", passportNumber="A-1234567")
+    b = person("b", "gb_hmt_sanctions", "Mikhail Borisovich CHODORKOWSKI", passportNumber="a1234567")
     links = link_records([a, b])
     assert links.same_party("a", "b")
     assert links.edges == [("a", "b", "id")]
+
+
+def test_a_shared_number_without_any_shared_name_word_links_nothing():
+    a = person("a", "us_ofac_sdn", "JSC INFRAVEB", registrationNumber="1027700001234")
+    b = person(
+        "b", "gb_hmt_sanctions", "FEDERAL CENTER FOR PROJECT FINANCE", registrationNumber="1027700001234"
+    )
+    assert not link_records([a, b]).edges
 
 
 def test_a_number_two_records_of_one_list_share_links_nothing():
@@ -194,6 +202,26 @@ def test_birth_date_link_needs_nationality_and_a_rare_shared_token():
 
 
 # --- the builder ---------------------------------------------------------------
+
+
+def test_common_negative_equal_to_a_listed_name_up_to_nicknames_is_dropped(tmp_path):
+    (tmp_path / "nicknames").mkdir()
+    (tmp_path / "nicknames" / "names.csv").write_text(
+        "name1,relationship,name2\nsalvador,has_nickname,sally\n"
+    )
+    (tmp_path / "opensanctions-yente").mkdir()
+    header = "full_name,first_name,middle_name,last_name,gender,date_of_birth,place_of_birth,nationality\n"
+    rows = "Sally Ochoa,,,,,1970-01-01,,Mexico\nSally Ortega,,,,,1970-01-01,,Mexico\n"
+    (tmp_path / "opensanctions-yente" / "negatives_us.csv").write_text(header + rows)
+    census = tmp_path / "census-names"
+    census.mkdir()
+    for name in ("dist.male.first", "dist.female.first", "dist.all.last"):
+        (census / name).write_text("")
+    listed = [person("o", "us_ofac_sdn", "OCHOA, Salvador")]
+    pairs = build_devset(listed, seed=1, eval_dir=tmp_path, categories=["common_negative"])
+    names = {p.query["properties"]["name"][0] for p in pairs}
+    assert names == {"Sally Ortega"}
+    assert all(not p.label and p.query["properties"]["nationality"] == ["mx"] for p in pairs)
 
 
 def test_peskov_namesakes_become_a_hard_negative_and_the_same_man_a_positive():
