@@ -93,12 +93,16 @@ def _entities(
         cursor.at(path, position)
         row: Row = {}
         for name, value in zip(header, raw, strict=False):
-            if name:
-                text = value if isinstance(value, str) else cell_text(value) if value is not None else ""
-                check_field(text, path, position, settings, name)
-                row[name] = " ".join(text.split()) if isinstance(value, str) else text
-                if not isinstance(value, str) and value is not None:
-                    row[f"_{name}"] = iso_date(value) or row[name]
+            if not name or value is None:
+                continue
+            if isinstance(value, str):
+                row[name] = " ".join(check_field(value, path, position, settings, name).split())
+            else:
+                # A typed cell (Excel date or number): keep its ISO form under "_<column>".
+                row[name] = cell_text(value)
+                typed = iso_date(value)
+                if typed:
+                    row[f"_{name}"] = typed
         group = row.get("Group ID", "")
         if not group:
             raise SourceError(path, "row without a Group ID", position)

@@ -126,3 +126,27 @@ def test_truncated_workbook_is_refused(tmp_path):
     cut.write_bytes(data[: int(len(data) * 0.6)])
     with pytest.raises(SourceError, match=r"ConList\.xlsx"):
         parse(cut, format="uk_hmt")
+
+
+def test_workbook_with_typed_date_and_number_cells(tmp_path):
+    import datetime
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Data"
+    sheet.append(["Last Updated", datetime.datetime(2025, 3, 2)])
+    sheet.append(HEADER)
+    values = {"Name 6": "DOE", "Name 1": "John", "Group Type": "Individual", "Alias Type": "Primary name"}
+    row: list[object] = _row(**values)
+    row[HEADER.index("DOB")] = datetime.datetime(1970, 5, 17)
+    row[HEADER.index("Group ID")] = 77
+    sheet.append(row)
+    path = tmp_path / "ConList.xlsx"
+    workbook.save(path)
+    result = parse(path)
+    assert result.published == "2025-03-02"
+    (entity,) = list(result.entities)
+    assert entity.id == "gb-hmt-77"
+    assert entity.get("birthDate") == ["1970-05-17"]
