@@ -41,14 +41,19 @@ class Services:
         )
 
 
-def services(request: Request) -> Services:
+def services_of(request: Request) -> Services:
     found: Services = request.app.state.services
     return found
 
 
-def use_engine(request: Request) -> Engine:
+async def services(request: Request) -> Services:
+    """Dependency form of :func:`services_of` (async, so FastAPI runs it inline, not in a thread)."""
+    return services_of(request)
+
+
+async def use_engine(request: Request) -> Engine:
     """Take the current engine once for this request and remember it for the stamp."""
-    engine = services(request).holder.current
+    engine = services_of(request).holder.current
     request.state.__setattr__(ENGINE_STATE_KEY, engine)
     return engine
 
