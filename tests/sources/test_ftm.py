@@ -74,3 +74,13 @@ def test_malformed_line_is_reported_with_its_number(tmp_path):
     path.write_text('{"id": "p1", "schema": "Person", "properties": {}}\n{"id": "p2", "sch\n')
     with pytest.raises(SourceError, match=r"e\.json:line 2: malformed or truncated JSON"):
         parse(path, format="ftm")
+
+
+def test_our_own_ftm_export_reads_back_unchanged(tmp_path, real):
+    originals = [real("uk").entities[key] for key in ("gb-hmt-14196", "gb-hmt-14704", "gb-hmt-12634")]
+    path = _write(tmp_path / "export.json", [e.to_ftm() for e in originals])
+    back = {e.id: e for e in parse(path).entities}
+    for original in originals:
+        assert back[original.id].schema == original.schema
+        assert back[original.id].properties == original.properties
+        assert back[original.id].datasets == ["gb_hmt_sanctions"]
