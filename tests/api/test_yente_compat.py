@@ -112,14 +112,48 @@ def test_entity_relations_are_nested_as_yente_nests_them(
     screen_client: httpx.Client, bundled_dir: Path
 ) -> None:
     with open_store(Settings(data_dir=bundled_dir)) as store:
-        related = next(e for e in store.snapshot().iter_entities() if e.relations)
+        snapshot = store.snapshot()
+        related = next(e for e in snapshot.iter_entities() if e.relations)
+        resolvable = next(
+            (
+                e
+                for e in snapshot.iter_entities()
+                if any(r.target_id and snapshot.get(r.target_id) for r in e.relations)
+            ),
+            None,
+        )
     data = screen_client.get(f"/entities/{related.id}").json()
     entity = yente_client.Entity.model_validate(data)
     nested = [
         v for values in entity.properties.values() for v in values if isinstance(v, yente_client.Entity)
     ]
     assert len(nested) == len(related.relations)
-    names = {str(x) for link in nested for values in link.properties.values() for x in values}
-    assert {r.target_name for r in related.relations} <= names
+    others = [x for link in nested for values in link.properties.values() for x in values]
+    names = {x for x in others if isinstance(x, str)}
+    ids = {x.id for x in others if isinstance(x, yente_client.Entity)}
+    for relation in related.relations:  # the other party: the listed entity when known, else its name
+        assert relation.target_name in names or relation.target_id in ids, relation
+    if resolvable is not None:  # a relation naming a listed id nests that entity whole
+        target_id = next(
+            r.target_id
+            for r in resolvable.relations
+            if r.target_id and snapshot_has(bundled_dir, r.target_id)
+        )
+        data = screen_client.get(f"/entities/{resolvable.id}").json()
+        nested_ids = {
+            x["id"]
+            for values in data["properties"].values()
+            for link in values
+            if isinstance(link, dict)
+            for others in link["properties"].values()
+            for x in others
+            if isinstance(x, dict)
+        }
+        assert target_id in nested_ids
     flat = screen_client.get(f"/entities/{related.id}", params={"nested": "false"}).json()
     assert all(isinstance(v, str) for values in flat["properties"].values() for v in values)
+
+
+def snapshot_has(data_dir: Path, entity_id: str) -> bool:
+    with open_store(Settings(data_dir=data_dir)) as store:
+        return store.snapshot().get(entity_id) is not None

@@ -31,6 +31,10 @@ DatasetPath = Annotated[
 ]
 StrList = Annotated[list[str], Query()]
 
+# Batches up to this size are screened on the event loop; bigger ones in a
+# worker thread, where the request timeout can abandon them.
+INLINE_QUERIES = 1
+
 
 def build(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["screening"])
@@ -107,9 +111,15 @@ def build(settings: Settings) -> APIRouter:
             topics,
         )
         deadline = Deadline(settings.request_timeout)
-        responses, asked, answered = await run_bounded(
-            svc.executor, deadline, lambda: screening.match_batch(engine, body.queries, chosen, deadline)
-        )
+        def work() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+            return screening.match_batch(engine, body.queries, chosen, deadline)
+
+        if len(body.queries) <= INLINE_QUERIES:
+            # A single query takes a few milliseconds: handing it to a thread
+            # costs more than it saves (the GIL serialises the work anyway).
+            responses, asked, answered = work()
+        else:
+            responses, asked, answered = await run_bounded(svc.executor, deadline, work)
         request_summary = {
             "dataset": dataset,
             "threshold": threshold,
