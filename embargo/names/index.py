@@ -35,11 +35,11 @@ import numpy as np
 from embargo.model import NAME_PROPS, Entity, schemas_compatible
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, name_variants
 from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key
-from embargo.names.score import fixed_weight, normalise_identifier
+from embargo.names.score import fixed_weight, is_patronymic, normalise_identifier
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
 from embargo.names.translit import is_abjad, script_group
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 ID_PROPS = (
     "idNumber",
     "passportNumber",
@@ -137,6 +137,7 @@ class NameIndex:
         self.ent_countries: list[tuple[str, ...]] = []
         self.ent_gender: list[str | None] = []
         self.ent_identifiers: list[tuple[str, ...]] = []
+        self.ent_patronymics: list[tuple[str, ...]] = []  # as written in any of its names
         self.versions: dict[str, Any] = {}
         self.vocab: dict[str, int] = {}
         self.tokens: list[str] = []
@@ -165,6 +166,7 @@ class NameIndex:
         self.by_identifier: dict[str, list[int]] = {}
         self._similar_cache: dict[tuple[str, bool], dict[int, tuple[float, str]]] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
+        self._postings_cache: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._entity_count = 0
 
     # --- building -------------------------------------------------------------
@@ -287,6 +289,10 @@ class NameIndex:
             if budget:
                 deletion_pairs.extend((_key_hash(key), tid) for key in deletions(tok, budget))
         self.by_deletion = KeyTable(deletion_pairs)
+        patronymics: list[set[str]] = [set() for _ in self.entities]
+        for pos, tokens, *_rest in variants:
+            patronymics[pos].update(t for t in tokens if is_patronymic(t))
+        self.ent_patronymics = [tuple(sorted(p)) for p in patronymics]
         for pos, record in enumerate(self.entities):
             for ident in record.identifiers:
                 self.by_identifier.setdefault(ident, []).append(pos)
@@ -337,6 +343,33 @@ class NameIndex:
             self._similar_cache.clear()
         self._similar_cache[key] = found
         return found
+
+    def postings_for(self, token: str, abjad: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(variant ids, similarity, list-token weight) of every name reached by ``token``.
+
+        Concatenated over all similar tokens; a name may appear once per
+        similar token it contains.
+        """
+        key = (token, abjad)
+        cached = self._postings_cache.get(key)
+        if cached is not None:
+            return cached
+        similar = self.similar(token, abjad)
+        vs, ss, ws = [], [], []
+        for tid, (sim, _method) in similar.items():
+            idx = self.postings[tid]
+            vs.append(idx)
+            ss.append(np.full(len(idx), sim, dtype=np.float32))
+            ws.append(np.full(len(idx), self.weights[tid], dtype=np.float32))
+        if vs:
+            result = (np.concatenate(vs), np.concatenate(ss), np.concatenate(ws))
+        else:
+            empty = np.zeros(0, dtype=np.float32)
+            result = (np.zeros(0, dtype=np.int32), empty, empty)
+        if len(self._postings_cache) > 5_000:
+            self._postings_cache.clear()
+        self._postings_cache[key] = result
+        return result
 
     def token_weight(self, token: str, similar: dict[int, tuple[float, str]]) -> float:
         """Rarity weight of a query token: its own if indexed, else its closest indexed token's."""
@@ -392,6 +425,7 @@ class NameIndex:
         state = dict(self.__dict__)
         state["_similar_cache"] = {}
         state["_schema_masks"] = {}
+        state["_postings_cache"] = {}
         state["_format"] = FORMAT_VERSION
         return state
 

@@ -32,14 +32,17 @@ from embargo.names.score import (
     CANDIDATE_EXPONENT,
     COUNTRY_AGREE,
     DOB_BONUS,
+    SOFT_SHARE,
     NameMatch,
     band,
     combine,
     compare_birth_dates,
     compare_identifiers,
     compare_sets,
+    is_patronymic,
     normalise_identifier,
     score_name,
+    soft_tokens,
 )
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, token_similarity
 from embargo.names.translit import is_abjad
@@ -156,6 +159,8 @@ class Matcher:
             qname = names[qi]
             name = self._score_variant(qname, vid, query.schema, brute_force)
             pos = int(index.var_entity[vid])
+            if name.unmatched_query and index.ent_patronymics[pos]:
+                name = self._patronymic_conflict(qname, vid, pos, name, query.schema, brute_force)
             current = best.get(pos)
             if current is None or name.score > current[0]:
                 best[pos] = (name.score, name, vid, qname)
@@ -205,51 +210,74 @@ class Matcher:
         """Variants whose score bound reaches ``bound``, with their bounds."""
         index = self.index
         n = index.name_count
-        total_q = sum(qname.weights)
+        # The least the query's weight can shrink to (soft tokens unmatched).
+        total_q = sum(
+            w * SOFT_SHARE if soft else w
+            for w, soft in zip(qname.weights, soft_tokens(qname.tokens), strict=True)
+        )
         if n == 0 or total_q <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        acc_q = np.zeros(n, dtype=np.float32)
-        acc_c = np.zeros(n, dtype=np.float32)
-        touched = np.zeros(n, dtype=bool)
+        parts_v: list[np.ndarray] = []
+        parts_q: list[np.ndarray] = []
+        parts_c: list[np.ndarray] = []
         unbounded_candidate = False
         constant_q = 0.0
-        for token, similar, weight in zip(qname.tokens, qname.similar, qname.weights, strict=True):
+        for token, token_weight in zip(qname.tokens, qname.weights, strict=True):
             if len(token) == 1:
                 # An initial may pair with any word: credit it everywhere,
                 # and fully where the list has the same single letter.
-                constant_q += INITIAL_SIMILARITY * weight
+                constant_q += INITIAL_SIMILARITY * token_weight
                 unbounded_candidate = True
                 tid = index.vocab.get(token)
                 if tid is not None:
                     idx = index.postings[tid]
-                    acc_q[idx] += (1.0 - INITIAL_SIMILARITY) * weight
-                    touched[idx] = True
+                    parts_v.append(idx)
+                    parts_q.append(
+                        np.full(len(idx), (1.0 - INITIAL_SIMILARITY) * token_weight, dtype=np.float32)
+                    )
+                    parts_c.append(np.zeros(len(idx), dtype=np.float32))
                 continue
-            if not similar:
-                continue
-            best_q = np.zeros(n, dtype=np.float32)
-            best_c = np.zeros(n, dtype=np.float32)
-            for tid, (sim, _method) in similar.items():
-                idx = index.postings[tid]
-                # Postings hold each variant once, so fancy indexing is safe.
-                best_q[idx] = np.maximum(best_q[idx], sim)
-                best_c[idx] = np.maximum(best_c[idx], index.weights[tid])
-            acc_q += weight * best_q
-            acc_c += best_c
-            touched |= best_q > 0
-        cq = (acc_q + constant_q) / total_q
+            v, sims, weights = index.postings_for(token, qname.abjad)
+            if len(v):
+                parts_v.append(v)
+                parts_q.append(sims * token_weight)
+                parts_c.append(weights)
+        if not parts_v:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        all_v = np.concatenate(parts_v)
+        # Summing (rather than taking the best of) several similar tokens
+        # that one query token reaches in the same name only loosens the bound.
+        acc_q = np.bincount(all_v, weights=np.concatenate(parts_q), minlength=n)
+        vids = np.nonzero(acc_q)[0]
+        cq = np.minimum((acc_q[vids] + constant_q) / total_q, 1.0)
         if unbounded_candidate:
             upper = cq
         else:
-            cc = np.minimum(acc_c / np.maximum(index.var_total, 1e-6), 1.0)
-            upper = np.minimum(cq, 1.0) * cc**CANDIDATE_EXPONENT
-        keep = touched & (upper + 1e-4 >= bound)
+            acc_c = np.bincount(all_v, weights=np.concatenate(parts_c), minlength=n)[vids]
+            cc = np.minimum(acc_c / np.maximum(index.var_total[vids], 1e-6), 1.0)
+            upper = cq * cc**CANDIDATE_EXPONENT
+        keep = upper + 1e-4 >= bound
         if mask is not None:
-            keep &= mask
-        vids = np.nonzero(keep)[0]
-        return vids, upper[vids]
+            keep &= mask[vids]
+        return vids[keep], upper[keep]
 
-    def _score_variant(self, qname: _QueryName, vid: int, schema: str | None, brute_force: bool) -> NameMatch:
+    def _patronymic_conflict(
+        self, qname: _QueryName, vid: int, pos: int, name: NameMatch, schema: str | None, brute_force: bool
+    ) -> NameMatch:
+        """Withdraw the leniency for a missing patronymic when the entity has another one.
+
+        "Dmitry Sergeyevich Peskov" against an alias "Dmitry PESKOV" of
+        Dmitry *Nikolaevich* Peskov is a conflict, not an omission.
+        """
+        listed = self.index.ent_patronymics[pos]
+        for token in name.unmatched_query:
+            if is_patronymic(token) and not any(token_similarity(token, p)[0] > 0 for p in listed):
+                return self._score_variant(qname, vid, schema, brute_force, soften=False)
+        return name
+
+    def _score_variant(
+        self, qname: _QueryName, vid: int, schema: str | None, brute_force: bool, soften: bool = True
+    ) -> NameMatch:
         index = self.index
         ctoks = index.var_tokens[vid]
         cand = [index.tokens[t] for t in ctoks]
@@ -272,7 +300,7 @@ class Matcher:
                 return qname.similar[i].get(ctoks[j], (0.0, ""))
 
         person = schema == PERSON or index.ent_schema[int(index.var_entity[vid])] == PERSON
-        return score_name(qtokens, qname.weights, cand, cweights, similarity, person=person)
+        return score_name(qtokens, qname.weights, cand, cweights, similarity, person=person, soften=soften)
 
     def _identifier_hits(self, query: Query, wanted: list[str] | None, mask: np.ndarray | None) -> set[int]:
         found: set[int] = set()

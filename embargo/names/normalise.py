@@ -24,6 +24,9 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from embargo.model import PERSON
 from embargo.names.translit import script_group, transliterate
 
@@ -71,7 +74,9 @@ _PARTICLE_CANON = {
 }  # fmt: skip
 PARTICLES: frozenset[str] = frozenset(_PARTICLE_CANON.values())
 _SUN_ARTICLE = re.compile(r"\b(?:a[stdrzn]|a[sdtz]h|e[stdrzn]|e[sdtz]h)-(?=\w)")
-_ABD = re.compile(r"\b(abd)(?:ul|el|al|ol|ur|ar)[- ]?(?=[a-z]{3,})")
+# "Abdul Rahman", "Abd al-Rahman" and "Abdulrahman" are one name; "Abdullah"
+# (abd + allah) is a name of its own and stays whole.
+_ABD = re.compile(r"\b(abd)(?:ul|el|al|ol|ur|ar)[- ]?(?=[a-z]{4,})")
 
 # Company legal forms, by canonical token. Phrases are matched on tokens.
 LEGAL_FORMS: dict[str, str] = {
@@ -92,8 +97,22 @@ LEGAL_FORMS: dict[str, str] = {
     "establishment": "est", "as": "as", "ab": "ab", "oy": "oy", "kft": "kft", "sp z o o": "llc",
     "doo": "llc", "d o o": "llc", "sdn bhd": "sdn bhd", "bhd": "bhd", "pte": "pte", "pvt": "pvt",
     "lp": "lp", "gp": "gp", "kg": "kg", "ltda": "ltda", "sae": "sae", "sal": "sal", "wll": "wll",
+    "aktsionernoye obshchestvo": "jsc", "aktsionernoe obshestvo": "jsc", "aktsionernoye obshestvo": "jsc",
+    "publichnoye aktsionernoye obshchestvo": "pjsc", "publichnoe aktsionernoe obshchestvo": "pjsc",
+    "otkrytoye aktsionernoye obshchestvo": "jsc", "zakrytoye aktsionernoye obshchestvo": "jsc",
+    "otkrytoe aktsionernoe obshchestvo": "jsc", "zakrytoe aktsionernoe obshchestvo": "jsc",
+    "obshchestvo s ogranichennoi otvetstvennostyu": "llc", "obshestvo s ogranichennoy otvetstvennostyu": "llc",
+    "obshschestvo s ogranichennoi otvetstvennostyu": "llc", "tovarystvo z obmezhenoyu vidpovidalnistyu": "llc",
+    "free zone establishment": "fze", "free zone company": "fzco", "free zone enterprise": "fze",
+    "pty limited": "ltd", "pvt limited": "ltd", "private limited": "ltd", "private limited company": "ltd",
+    "proprietary limited": "ltd", "limited company": "ltd", "company limited": "ltd", "co limited": "ltd",
+    "sa de cv": "sa", "s a de c v": "sa", "s de rl de cv": "srl", "s de r l de c v": "srl",
+    "sociedad anonima de capital variable": "sa", "gmbh and co kg": "gmbh", "gmbh co kg": "gmbh",
+    "joint venture": "jv", "jv": "jv", "llc fz": "llc",
 }  # fmt: skip
 LEGAL_FORM_TOKENS: frozenset[str] = frozenset(LEGAL_FORMS.values())
+# Words of spelled-out legal forms, for repairing typos in them ("Limted").
+_LEGAL_WORDS: tuple[str, ...] = tuple(sorted({w for k in LEGAL_FORMS for w in k.split() if len(w) >= 5}))
 _LEGAL_PHRASES: list[tuple[tuple[str, ...], str | None]] = [
     (tuple(k.split()), v) for k, v in LEGAL_FORMS.items()
 ]
@@ -137,6 +156,7 @@ def _by_first_token(phrases: list[tuple[tuple[str, ...], str | None]]) -> _Phras
     return table
 
 
+_LEGAL_WORD_SET = frozenset(_LEGAL_WORDS)
 _TITLE_TABLE = _by_first_token(_TITLE_PHRASES)
 _LEGAL_TABLE = _by_first_token(_LEGAL_PHRASES)
 
@@ -165,8 +185,23 @@ def strip_titles(tokens: list[str]) -> list[str]:
 
 
 def canonical_legal_forms(tokens: list[str]) -> list[str]:
-    """Company legal forms replaced by one canonical token each (``ООО`` -> ``llc``)."""
-    return _replace_phrases(tokens, _LEGAL_TABLE)
+    """Company legal forms replaced by one canonical token each (``ООО`` -> ``llc``).
+
+    Misspelt legal-form words ("Limted Liabilty Company") are repaired
+    first, so the phrase is still recognised.
+    """
+    return _replace_phrases([_repair_legal_word(t) for t in tokens], _LEGAL_TABLE)
+
+
+@lru_cache(maxsize=50_000)
+def _repair_legal_word(token: str) -> str:
+    if len(token) < 5 or token in _LEGAL_WORD_SET:
+        return token
+    budget = 1 if len(token) <= 7 else 2
+    found = process.extractOne(token, _LEGAL_WORDS, scorer=OSA.distance, score_cutoff=budget, processor=None)
+    if found is not None and found[0][0] == token[0]:
+        return str(found[0])
+    return token
 
 
 def _surname_first(text: str, schema: str | None) -> str:
@@ -224,17 +259,60 @@ def normalise_name(text: str, schema: str | None = None) -> str:
 def name_variants(text: str, schema: str | None = None) -> list[tuple[str, ...]]:
     """Token sequences under which one written name should be findable.
 
-    Chinese and Korean names are transliterated one syllable per token
-    (``xi jin ping``, ``gim jeong eun``) but romanised with the given name
-    written as one word (``Xi Jinping``, ``Kim Jongun``); both forms are
-    returned so either spelling aligns.
+    * Names joined with ``;`` and parenthesised parts are also taken apart:
+      ``ADF (Allied Democratic Forces)`` is findable as ``adf`` and as
+      ``allied democratic forces``.
+    * Chinese and Korean names are transliterated one syllable per token
+      (``xi jin ping``, ``gim jeong eun``) but romanised with the given name
+      written as one word (``Xi Jinping``, ``Kim Jongun``); both forms count.
+    * Arabic ``al``/``abu`` written apart are also joined (``al ghabra`` ->
+      ``alghabra``), since lists and users write them both ways.
     """
-    tokens = _name_tokens(text, schema)
-    variants = [tokens]
-    if script_group(text) in ("Hani", "Hang") and len(tokens) >= 3 and all(len(t) <= 6 for t in tokens):
-        variants.append((tokens[0], "".join(tokens[1:])))
-        variants.append(("".join(tokens[:-2]), "".join(tokens[-2:])))
-    return list(dict.fromkeys(v for v in variants if v))
+    variants: list[tuple[str, ...]] = []
+    for part in _parts(text):
+        tokens = _name_tokens(part, schema)
+        if not tokens:
+            continue
+        variants.append(tokens)
+        if script_group(part) in ("Hani", "Hang") and len(tokens) >= 3 and all(len(t) <= 6 for t in tokens):
+            variants.append((tokens[0], "".join(tokens[1:])))
+            variants.append(("".join(tokens[:-2]), "".join(tokens[-2:])))
+        joined = _join_particles(tokens)
+        if joined != tokens:
+            variants.append(joined)
+    return list(dict.fromkeys(variants))
+
+
+_PARENS = re.compile(r"\(([^()]*)\)")
+_ORIGINAL_SCRIPT = re.compile(r"^\s*original script\s*:?\s*", re.IGNORECASE)
+
+
+def _parts(text: str) -> list[str]:
+    parts = [text]
+    pieces = [p.strip() for p in text.split(";")] if ";" in text else [text]
+    if len(pieces) > 1:
+        parts.extend(p for p in pieces if p)
+    for piece in pieces:
+        inner = _PARENS.findall(piece)
+        if inner:
+            outer = _PARENS.sub(" ", piece).strip()
+            if outer:
+                parts.append(outer)
+            parts.extend(_ORIGINAL_SCRIPT.sub("", i).strip() for i in inner if i.strip())
+    return [p for p in dict.fromkeys(parts) if p]
+
+
+def _join_particles(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] in ("al", "abu") and i + 1 < len(tokens) and tokens[i + 1] not in PARTICLES:
+            out.append(tokens[i] + tokens[i + 1])
+            i += 2
+        else:
+            out.append(tokens[i])
+            i += 1
+    return tuple(out)
 
 
 def is_particle(token: str) -> bool:

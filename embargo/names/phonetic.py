@@ -75,8 +75,9 @@ def consonant_key(token: str) -> str:
     for a, b in _DIGRAPHS:
         if a in token:
             token = token.replace(a, b)
-    # w and y stand for long vowels in romanised Arabic (mhmwd, hsyn).
-    token = re.sub(r"[aeiouyw]", "", token).translate(_LETTERS)
+    # w and y stand for long vowels in romanised Arabic (mhmwd, hsyn), and
+    # waw is romanised v as often as w or u (alvi / lwy).
+    token = re.sub(r"[aeiouywv]", "", token).translate(_LETTERS)
     return _REPEAT.sub(r"\1", token)
 
 

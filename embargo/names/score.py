@@ -19,11 +19,15 @@ name is capped below the default threshold unless the list name is one token
 too. Only an exact normalised full name (same tokens, any order) scores 1.0;
 everything else is capped at 0.99.
 
+Unmatched middle names and patronymics of the query (tokens between the
+first and last of a name of three or more, or ending like a patronymic)
+count for only :data:`SOFT_SHARE` of their weight.
+
 Secondary fields
 ----------------
 ``birthDate``: ``exact`` +0.04, ``year`` +0.02, ``near`` (one year apart)
--0.03, ``conflict`` x0.8 when two or three years apart, x0.65 beyond (an
-exact name with a birth date far off falls below the default threshold). Nationality/country: agree +0.02, conflict -0.04.
+-0.05, ``conflict`` (two or more years apart) x0.65, so that an exact name
+with another birth date falls below the default threshold. Nationality/country: agree +0.02, conflict -0.04.
 Gender conflict -0.1. An identical identifier (passport, IMO, registration
 number...) is decisive: the score becomes at least 0.98. Missing fields on
 either side change nothing. Bands: ``exact`` 1.0, ``strong`` >= 0.85,
@@ -44,14 +48,19 @@ CONFLICT_PENALTY = 0.5
 SINGLE_TOKEN_CAP = 0.65
 NON_EXACT_CAP = 0.99
 PARTICLE_WEIGHT = 0.5
+LEGAL_FORM_WEIGHT = 0.25
 INITIAL_WEIGHT = 1.0
+# Share of its weight an unmatched middle name or patronymic of the query
+# still counts: lists often leave them out (Oleg Dorianovich Valenchuk is
+# listed as Oleg Valenchuk), unlike an extra first name or surname.
+SOFT_SHARE = 0.35
+_PATRONYMIC = re.compile(r"(?:vich|vych|vna|ogly|oglu|kyzy|qizi)$")
 
 STRONG = 0.85
 POSSIBLE = 0.70
 
-DOB_BONUS = {"exact": 0.04, "year": 0.02, "near": -0.03}
+DOB_BONUS = {"exact": 0.04, "year": 0.02, "near": -0.05}
 DOB_CONFLICT_FACTOR = 0.65
-DOB_CLOSE_CONFLICT_FACTOR = 0.8
 COUNTRY_AGREE = 0.02
 COUNTRY_CONFLICT = -0.04
 GENDER_CONFLICT = -0.1
@@ -68,9 +77,21 @@ def fixed_weight(token: str) -> float | None:
     """The weight of tokens whose weight does not depend on rarity, else None."""
     if len(token) == 1:
         return INITIAL_WEIGHT
-    if is_minor_token(token):
+    if token in LEGAL_FORM_TOKENS:
+        return LEGAL_FORM_WEIGHT
+    if token in PARTICLES:
         return PARTICLE_WEIGHT
     return None
+
+
+def is_patronymic(token: str) -> bool:
+    return len(token) >= 6 and _PATRONYMIC.search(token) is not None
+
+
+def soft_tokens(tokens: Sequence[str]) -> list[bool]:
+    """Which query tokens are middle names or patronymics (cheap to leave unmatched)."""
+    n = len(tokens)
+    return [(n >= 3 and 0 < i < n - 1) or is_patronymic(t) for i, t in enumerate(tokens)]
 
 
 @dataclass(slots=True)
@@ -110,6 +131,7 @@ def score_name(
     candidate_weights: Sequence[float],
     similarity: SimilarityFn,
     person: bool = True,
+    soften: bool = True,
 ) -> NameMatch:
     """Align ``query`` to ``candidate`` tokens and score the name pair.
 
@@ -143,13 +165,15 @@ def score_name(
     if all(p.method == "initial" for p in pairs):
         # Initials alone identify nobody.
         got_q = got_c = 0.0
-    total_q = sum(query_weights)
+    soft = soft_tokens(query) if soften else [False] * len(query)
+    effective = [w * SOFT_SHARE if soft[i] and i not in used_q else w for i, w in enumerate(query_weights)]
+    total_q = sum(effective)
     total_c = sum(candidate_weights)
-    cq = got_q / total_q if total_q else 0.0
+    cq = min(1.0, got_q / total_q) if total_q else 0.0
     cc = got_c / total_c if total_c else 0.0
     score = cq * cc**CANDIDATE_EXPONENT
     if score > 0.0:
-        lost_q = sum(query_weights[i] for i in range(len(query)) if i not in used_q) / total_q
+        lost_q = sum(effective[i] for i in range(len(query)) if i not in used_q) / total_q
         lost_c = sum(candidate_weights[j] for j in range(len(candidate)) if j not in used_c) / total_c
         score *= 1.0 - CONFLICT_PENALTY * min(lost_q, lost_c)
         if person and _single_vs_many(query, candidate):
@@ -257,8 +281,7 @@ def combine(name_score: float, exact: bool, secondary: dict[str, dict[str, Any]]
     score = name_score
     dob = secondary.get("birthDate", {}).get("status")
     if dob == "conflict":
-        apart = secondary["birthDate"].get("years_apart", 99)
-        score *= DOB_CLOSE_CONFLICT_FACTOR if apart <= 3 else DOB_CONFLICT_FACTOR
+        score *= DOB_CONFLICT_FACTOR
     elif dob in DOB_BONUS:
         score += DOB_BONUS[dob]
     country = secondary.get("nationality", {}).get("status")

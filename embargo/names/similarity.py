@@ -21,7 +21,7 @@ beyond -- so that short tokens (``Ali`` / ``Ola``) are never fuzzy-equal.
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Indel
 
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents
 from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key
@@ -43,7 +43,7 @@ def edit_budget(length: int) -> int:
     """Edits tolerated between tokens whose shorter one has ``length`` letters."""
     if length <= 3:
         return 0
-    if length <= 7:
+    if length <= 5:
         return 1
     return 2
 
@@ -53,28 +53,38 @@ def fuzzy_similarity(a: str, b: str) -> float:
     budget = edit_budget(min(len(a), len(b)))
     if budget == 0:
         return 0.0
-    distance = Levenshtein.distance(a, b, score_cutoff=budget)
+    # Optimal string alignment: a swapped pair of letters is one typo.
+    distance = OSA.distance(a, b, score_cutoff=budget)
     if distance > budget:
         return 0.0
     return 1.0 - distance / max(len(a), len(b))
 
 
-def abjad_compatible(abjad: str, latin: str) -> bool:
-    """Could ``latin`` be a vowelled spelling of the vowel-less ``abjad`` token?
+def abjad_similarity(abjad: str, latin: str) -> float:
+    """How well ``latin`` fits as a vowelled spelling of the vowel-less ``abjad`` token.
 
-    Their consonants must agree. An abjad token that starts with a vowel
-    letter (alif) needs a Latin spelling that starts with a vowel too
-    (``asma`` is not ``wasim``); one that starts with a consonant may meet a
-    vowel-initial spelling, since a leading ``ayn`` is dropped in
-    transliteration (``mr`` for Omar). One-consonant skeletons only meet
-    short spellings (``ly`` / ``Ali``).
+    Their consonants must agree. The letters an abjad does write for
+    vowels constrain the spelling: an initial alif needs a vowel-initial
+    spelling (``asma`` is not ``wasim``), an initial waw or yeh a consonant
+    w/v or y/j (``ynwn`` is not ``ann``), and since only short vowels are
+    left out the spelling cannot be shorter. A leading ayn is dropped in
+    transliteration, so a consonant-initial abjad token may meet a
+    vowel-initial spelling (``mr`` / Omar). Longer agreeing skeletons are
+    stronger evidence: 0.85 from four consonants, 0.8 for three, 0.7 for two.
     """
     key = consonant_key(abjad)
-    if not key or key != consonant_key(latin):
-        return False
-    if abjad[0] in _VOWELS and latin[0] not in _VOWELS:
-        return False
-    return len(key) >= 2 or len(latin) <= 4
+    if len(key) < 2 or key != consonant_key(latin):
+        return 0.0
+    if len(latin) < len(abjad) - 1:
+        return 0.0
+    first = abjad[0]
+    if first in _VOWELS and latin[0] not in _VOWELS:
+        return 0.0
+    if first == "w" and latin[0] not in "wvuo":
+        return 0.0
+    if first == "y" and latin[0] not in "yjie":
+        return 0.0
+    return 0.85 if len(key) >= 4 else 0.8 if len(key) == 3 else 0.7
 
 
 _VOWELS = frozenset("aeiou")
@@ -84,16 +94,23 @@ def phonetic_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = F
     """Similarity credited to sound-alike tokens, else 0.
 
     ``a_abjad``/``b_abjad`` say that token was transliterated from a script
-    that omits short vowels, so only its consonants can be compared.
+    that omits short vowels, so only its consonants can be compared. Keys
+    alone are too coarse for short words (``queen`` and ``chan`` share a vowel
+    key), so the spellings must also share most of their letters.
     """
     shorter = min(len(a), len(b))
     va, vb = vowel_key(a), vowel_key(b)
-    if va == vb and len(va) >= 2:
+    if va == vb and len(va) >= 2 and Indel.normalized_similarity(a, b) >= 0.6:
         return 0.88 if shorter >= 4 else 0.8
-    if (a_abjad and abjad_compatible(a, b)) or (b_abjad and abjad_compatible(b, a)):
-        return 0.85
+    best = 0.0
+    if a_abjad:
+        best = abjad_similarity(a, b)
+    if b_abjad:
+        best = max(best, abjad_similarity(b, a))
+    if best:
+        return best
     ma = metaphone_key(a)
-    if ma and ma == metaphone_key(b):
+    if ma and ma == metaphone_key(b) and Indel.normalized_similarity(a, b) >= 0.5:
         return 0.8
     return 0.0
 

@@ -38,6 +38,11 @@ _LEFTOVERS = str.maketrans(
     {"ə": "e", "Ə": "E", "ı": "i", "ʻ": "", "ʼ": "", "ʾ": "", "ʿ": "", "’": "", "‘": ""}
 )
 
+# Urdu letters ICU's Arabic table does not know, as their nearest Arabic letter.
+_URDU = str.maketrans(
+    {"ہ": "ه", "ھ": "ه", "ۃ": "ة", "ے": "ي", "ۓ": "ي", "ں": "ن", "ٹ": "ت", "ڈ": "د", "ڑ": "ر", "ۂ": "ه"}
+)
+
 # A word-initial Arabic article, optionally after the conjunction wa-.
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0621-\u064a])(و?)ال(?=[\u0621-\u064a]{2,})")
 _HANGUL_SYLLABLE = re.compile(r"([\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
@@ -98,7 +103,7 @@ def transliterate(text: str) -> str:
         return text
     text = _ZERO_WIDTH.sub("", text)
     if _ABJAD.search(text):
-        text = _ARABIC_ARTICLE.sub(r"\1ال ", text)
+        text = _ARABIC_ARTICLE.sub(r"\1ال ", text.translate(_URDU))
     if _HANGUL.search(text):
         text = _HANGUL_SYLLABLE.sub(r"\1 ", text)
     out = _TRANSLITERATOR.transliterate(text).translate(_LEFTOVERS)

@@ -114,3 +114,31 @@ def test_given_name_equivalents_are_symmetric():
     assert "william" in given_name_equivalents("bill")
     assert "jon" in given_name_equivalents("john")
     assert given_name_equivalents("peskov") == frozenset()
+
+
+def test_misspelt_legal_form_is_still_recognised():
+    assert name_tokens("Limted Liabilty Company Service Platform", "Company") == [
+        "llc",
+        "service",
+        "platform",
+    ]
+    assert name_tokens("Exppobank Joint Stock Cmopany", "Company") == ["exppobank", "jsc"]
+
+
+def test_parenthesised_and_semicolon_parts_are_variants():
+    variants = name_variants("ADF (ALLIED DEMOCRATIC FORCES)")
+    assert ("adf",) in variants and ("allied", "democratic", "forces") in variants
+    assert ("beta", "corp") in name_variants("Alpha Ltd; Beta Corp", "Company")
+
+
+def test_arabic_article_written_apart_gets_joined_variant():
+    assert ("mohammed", "alghabra") in name_variants("AL GHABRA, Mohammed", "Person")
+
+
+def test_urdu_letters_transliterate():
+    assert name_tokens("محمد مسعود اظہر علوی") == ["mhmd", "mswd", "azhr", "lwy"]
+
+
+def test_cross_language_given_names_are_equivalent():
+    assert "ivan" in given_name_equivalents("john")
+    assert "pyotr" in given_name_equivalents("peter")

@@ -123,3 +123,22 @@ def test_bands_follow_scores(small_matcher):
 def test_legal_forms_in_any_language_match(score_of):
     assert score_of("romashka", "Romashka LLC", schema="Company") == 1.0
     assert score_of("romashka", "Romashka Ltd", schema="Company") >= 0.85
+
+
+def test_query_with_extra_patronymic_still_matches_shorter_listing(small_matcher):
+    from embargo.names import Matcher, NameIndex
+    from tests.names.conftest import FakeVersion, make_entity, small_entities
+
+    entities = [*small_entities(), make_entity("valenchuk", "Person", "Oleg Valenchuk")]
+    matcher = Matcher(NameIndex.build(entities, [FakeVersion("test_list", 1)]), small_matcher.settings)
+    hits = {h.id: h for h in matcher.match(Query(names=["VALENCHUK, Oleg Dorianovich"], schema="Person"))}
+    assert hits["valenchuk"].match
+
+
+def test_typos_including_swapped_letters_still_match(score_of):
+    assert score_of("peskov-s", "Dmitry Sergeyevich Pesokv") >= 0.8
+    assert score_of("asma", "Asma al-Asasd") >= 0.8
+
+
+def test_vowel_less_script_does_not_match_unrelated_short_names(score_of):
+    assert score_of("asma", "Wasim Said") < 0.7
