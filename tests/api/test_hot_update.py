@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,6 +103,17 @@ def test_update_while_screening_never_fails_or_mixes_versions(tmp_path: Path, li
             stop.set()
             for worker in workers:
                 worker.join()
+
+        # A change made to the store by anyone else (here: rolling back to
+        # version 1) reaches the server through its poll, without /updatez.
+        with open_store(Settings(data_dir=data_dir, load_bundled=False)) as store:
+            store.activate("un_sc_sanctions", 1)
+        deadline = time.monotonic() + 10
+        while client.get("/catalog").json()["versions"] != {"un_sc_sanctions": 1}:
+            assert time.monotonic() < deadline, "the server did not notice the rollback"
+            time.sleep(0.1)
+        rolled_back = client.post("/match/default", json=query).json()["responses"]["q"]["results"]
+        assert not any(r["match"] for r in rolled_back)
 
     assert not failures
     assert observed and all(status == 200 for status, *_ in observed)

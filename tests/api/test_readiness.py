@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -28,13 +29,32 @@ def test_empty_store_is_alive_but_not_ready(tmp_path: Path) -> None:
         assert answer.status_code == 200 and answer.json()["responses"]["q"]["results"] == []
 
 
-def test_lists_older_than_the_maximum_age_make_the_server_not_ready(
-    server: Server, bundled_dir: Path
-) -> None:
-    # A second server on the session store, started after the main one has
-    # cached the name index; the bundled Canadian list was published in 2020.
-    env = {"EMBARGO_MAX_LIST_AGE_DAYS": "365", "EMBARGO_SCAN_WARMUP": "0"}
-    with running_server(bundled_dir, env, args=("--no-auth",)) as stale, stale.client() as client:
+@pytest.fixture(scope="module")
+def strict_server(server: Server, bundled_dir: Path) -> Iterator[Server]:
+    """A second server on the session store, started after the main one has
+    cached the name index: lists may be at most a year old (the bundled
+    Canadian list was published in 2020) and requests get a 1 µs budget."""
+    env = {
+        "EMBARGO_MAX_LIST_AGE_DAYS": "365",
+        "EMBARGO_REQUEST_TIMEOUT": "0.000001",
+        "EMBARGO_SCAN_WARMUP": "0",
+    }
+    with running_server(bundled_dir, env, args=("--no-auth",)) as running:
+        yield running
+
+
+def test_requests_over_their_time_budget_answer_408(strict_server: Server) -> None:
+    with strict_server.client() as client:
+        for queries in (1, 3):
+            body = {"queries": {f"q{i}": PERSON_X["queries"]["q"] for i in range(queries)}}
+            response = client.post("/match/default", json=body)
+            assert response.status_code == 408
+            assert "EMBARGO_REQUEST_TIMEOUT" in response.json()["detail"]
+        assert client.get("/healthz").status_code == 200  # the server itself is fine
+
+
+def test_lists_older_than_the_maximum_age_make_the_server_not_ready(strict_server: Server) -> None:
+    with strict_server.client() as client:
         ready = client.get("/readyz")
         assert ready.status_code == 503
         assert "ca_dfatd_sema_sanctions" in ready.json()["detail"]
