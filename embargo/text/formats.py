@@ -15,6 +15,7 @@ can, the line, instead of letting a parser exception escape.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -305,9 +306,20 @@ _PACS_PARTIES = {
     "InstdAgt": ("instructed agent", "Organization"),
 }
 _PACS_FREE_TEXT = ("Ustrd", "AddtlRmtInf", "InstrInf", "InstrForCdtrAgt", "InstrForNxtAgt")
+_PACS_WANTED = tuple("{*}" + tag for tag in (*_PACS_PARTIES, *_PACS_FREE_TEXT))
+
+
+_parsers = threading.local()
 
 
 def _xml_parser() -> Any:
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = _new_xml_parser()
+    return parser
+
+
+def _new_xml_parser() -> Any:
     from lxml import etree
 
     # No DTDs, no entity expansion, no network, no giant trees: a payment
@@ -326,7 +338,7 @@ def _xml_parser() -> Any:
 def _local(tag: Any) -> str:
     if not isinstance(tag, str):
         return ""
-    return tag.rsplit("}", 1)[-1]
+    return tag[tag.rfind("}") + 1 :]
 
 
 def parse_pacs008(data: bytes, source: str) -> Document:
@@ -352,7 +364,7 @@ def parse_pacs008(data: bytes, source: str) -> Document:
         raise ScanInputError(source, f"cannot read XML: {exc}") from None
     if root is None:
         raise ScanInputError(source, "XML has no root element")
-    if not any(_local(el.tag) == "FIToFICstmrCdtTrf" for el in root.iter()):
+    if next(root.iter("{*}FIToFICstmrCdtTrf"), None) is None:
         raise ScanInputError(source, f"XML root <{_local(root.tag)}> is not a pacs.008 credit transfer")
     lines: list[str] = []
     parties: list[Party] = []
@@ -367,20 +379,22 @@ def parse_pacs008(data: bytes, source: str) -> Document:
         offset += len(prefix) + len(value) + 1
         return start, start + len(value)
 
-    for el in root.iter():
+    # lxml filters the wanted elements in C; "{*}" ignores the namespace.
+    for el in root.iter(*_PACS_WANTED):
         tag = _local(el.tag)
         if tag in _PACS_PARTIES:
             role, schema = _PACS_PARTIES[tag]
-            name = _child_text(el, "Nm")
-            bic = _child_text(el, "BICFI") or _child_text(el, "BIC") or _child_text(el, "AnyBIC")
-            country = _child_text(el, "Ctry") or _child_text(el, "CtryOfRes")
+            found = _descendant_texts(el)
+            name = found.get("Nm")
+            bic = found.get("BICFI") or found.get("BIC") or found.get("AnyBIC")
+            country = found.get("Ctry") or found.get("CtryOfRes")
             if name:
                 start, end = add_line(tag, name)
                 parties.append(Party(tag, role, name, start, end, schema, country, bic))
             elif bic:
                 start, end = add_line(tag, bic)
                 parties.append(Party(tag, role, "", start, end, "Organization", country, bic))
-        elif tag in _PACS_FREE_TEXT and el.text and el.text.strip():
+        elif el.text and el.text.strip():
             value = " ".join(el.text.split())
             start, end = add_line(tag, value)
             segments.append(Segment(tag, start, end))
@@ -389,11 +403,17 @@ def parse_pacs008(data: bytes, source: str) -> Document:
     return Document(source, "pacs008", "\n".join(lines) + "\n", parties, segments)
 
 
-def _child_text(el: Any, name: str) -> str | None:
-    """Text of the first descendant called ``name`` that is not inside another party."""
-    for child in el.iter():
-        if child is not el and _local(child.tag) in _PACS_PARTIES:
+_PARTY_DETAILS = frozenset({"Nm", "BICFI", "BIC", "AnyBIC", "Ctry", "CtryOfRes"})
+
+
+def _descendant_texts(el: Any) -> dict[str, str]:
+    """First text of each wanted descendant of a party element (parties do not nest)."""
+    found: dict[str, str] = {}
+    for child in el.iterdescendants():
+        tag = child.tag
+        if not isinstance(tag, str):
             continue
-        if _local(child.tag) == name and child.text and child.text.strip():
-            return " ".join(child.text.split())
-    return None
+        local = tag[tag.rfind("}") + 1 :]
+        if local in _PARTY_DETAILS and local not in found and child.text and child.text.strip():
+            found[local] = " ".join(child.text.split())
+    return found

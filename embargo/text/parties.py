@@ -23,6 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
 from embargo.model import PERSON, schemas_compatible
 from embargo.names.normalise import PARTICLES, name_tokens, normalise_name
 from embargo.names.similarity import token_similarity
@@ -225,6 +228,40 @@ def same_party(a: HitView, b: HitView) -> bool:
     )
 
 
+LOOSE_TOKEN_SIMILARITY = 0.85
+
+
+def loose_alignment(hit: HitView) -> bool:
+    """True when some word of the name only sounds vaguely like the listed one.
+
+    The matcher credits sound-alikes such as "Haddad" / "Htet" at 0.8, which
+    is fine when a birth date or nationality backs the match up. A name in
+    prose or a payment comes with no such evidence, so a hit that rests on a
+    word matched that loosely (a sound-alike below 0.85 or sharing under 60%
+    of its letters, a fuzzy match more than one edit away) is not enough.
+    Typos (one edit in a longer word), transliterations and known given-name
+    equivalents stay above that line.
+    """
+    for token in hit.explanation.get("tokens", []):
+        method = token.get("method")
+        query, candidate = str(token.get("query")), str(token.get("candidate"))
+        similarity = float(token.get("similarity", 1.0))
+        if (
+            method == "fuzzy"
+            and similarity < LOOSE_TOKEN_SIMILARITY
+            and Levenshtein.distance(query, candidate) > 1
+        ):
+            return True  # one typo ("Putn") is fine, more is a different word
+        if method == "phonetic" and similarity < LOOSE_TOKEN_SIMILARITY:
+            return True
+        # Sound keys also pair words that share little but consonant shapes
+        # ("Haddad" / "Houdoud"); real transliteration variants keep most
+        # letters ("Qadhafi" / "Gaddafi" 0.71).
+        if method == "phonetic" and fuzz.ratio(query, candidate) < 60:
+            return True
+    return False
+
+
 def given_name_agrees(query_tokens: tuple[str, ...], hit: HitView) -> bool:
     """True when the query's given name lines up with the given name of some list name.
 
@@ -263,7 +300,8 @@ def group_hits(
     """
     # Scores within a hair are a tie, broken by list priority.
     strong = sorted(
-        (h for h in hits if h.score >= threshold), key=lambda h: (-round(h.score, 2), _priority(h))
+        (h for h in hits if h.score >= threshold and not loose_alignment(h)),
+        key=lambda h: (-round(h.score, 2), _priority(h)),
     )
     groups: list[PartyGroup] = []
     for hit in strong:

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from embargo.model import ORGANIZATION, PERSON, Entity
-from embargo.names.normalise import PARTICLES, name_tokens
+from embargo.names.normalise import name_tokens
 from embargo.settings import Settings
 from embargo.sources.countries import country_code
 from embargo.text.formats import Document, Party
@@ -43,7 +43,7 @@ from embargo.text.linking import (
     link_mentions,
     title_gender,
 )
-from embargo.text.mentions.dictionary import TOKEN, NameDictionary
+from embargo.text.mentions.dictionary import NameDictionary
 from embargo.text.ner import NAME_LABELS, NerSpan, NerUnavailable, Recogniser, load_recogniser
 from embargo.text.parties import HitView, PartyGroup, group_hits
 from embargo.text.report import (
@@ -244,13 +244,10 @@ class Scanner:
                 spans.append(span)
                 taken.append((ner.start, ner.end))
         taken += places
-        vocabulary = self.dictionary.vocabulary
         for run in _CAPITALISED_RUN.finditer(text):
             if overlaps(run.start(), run.end()):
                 continue
-            words = [self.dictionary.normaliser(w) for w in TOKEN.findall(run.group())]
-            known = [w for w in words if w in vocabulary and w not in PARTICLES and len(w) > 2]
-            if len(known) < 1 or len(words) < 2:
+            if not self.dictionary.might_be_listed(run.group()):
                 continue
             span = self._make_span(text, run.start(), run.end(), "PERSON", "fuzzy")
             if span is not None and span.is_full:
@@ -341,7 +338,10 @@ class Scanner:
         key = (" ".join(span.tokens), schema or "", span.gender)
         resolved = state.cache.get(key)
         if resolved is None:
-            resolved = self._match_name(state, span, schema)
+            if span.method == "ner" and not self.dictionary.might_be_listed(span.text):
+                resolved = _Resolved([])  # no two of its words occur together in any list name
+            else:
+                resolved = self._match_name(state, span, schema)
             state.cache[key] = resolved
         if resolved.groups:
             group = resolved.groups[0]
@@ -378,7 +378,8 @@ class Scanner:
         groups = group_hits(
             hits, self.threshold, context=context, gender=span.gender, query_tokens=span.tokens
         )
-        below = max((h for h in hits if h.score < self.threshold), key=lambda h: h.score, default=None)
+        kept = {g.primary.id for g in groups} | {m.id for g in groups for m in g.members}
+        below = max((h for h in hits if h.id not in kept), key=lambda h: h.score, default=None)
         return _Resolved(groups, below)
 
     # -- payments -----------------------------------------------------------
@@ -405,7 +406,7 @@ class Scanner:
             if not party.name:
                 continue
             exact = self.dictionary.lookup(party.name)
-            if not exact and not self._might_be_listed(party.name):
+            if not exact and not self.dictionary.might_be_listed(party.name):
                 continue
             groups = self._screen_party(party)
             if groups:
@@ -422,15 +423,9 @@ class Scanner:
                     )
         for ref in referents.values():
             ref.mentions.sort(key=lambda m: m.start)
+        # Only free text can describe risk; each field counts as one sentence.
+        state.sentences = [Sentence(seg.start, seg.end) for seg in doc.segments]
         return self._report(doc, state, list(referents.values()), [], risks=bool(doc.segments))
-
-    def _might_be_listed(self, name: str) -> bool:
-        """Cheap gate before the matcher: some word of the name is in a list name."""
-        vocabulary = self.dictionary.vocabulary
-        words = [self.dictionary.normaliser(w) for w in TOKEN.findall(name)]
-        content = [w for w in words if w and w not in PARTICLES and len(w) > 2]
-        hits = sum(1 for w in content if w in vocabulary or self.dictionary.near_word(w))
-        return hits >= min(2, len(content)) and hits > 0
 
     def _screen_party(self, party: Party) -> list[PartyGroup]:
         countries = [party.country] if party.country else []

@@ -97,12 +97,11 @@ def _word_before(text: str, pos: int) -> str:
 
 
 def _append(text: str, start: int, end: int, out: list[Sentence]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(start, end))
+    piece = text[start:end]
+    stripped = piece.strip()
+    if stripped:
+        lead = len(piece) - len(piece.lstrip())
+        out.append(Sentence(start + lead, start + lead + len(stripped)))
 
 
 def sentence_at(sentences: list[Sentence], offset: int) -> int:

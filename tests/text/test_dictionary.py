@@ -88,10 +88,20 @@ def test_whole_name_lookup_and_bic_lookup() -> None:
     assert d.lookup_bic("EXTBAEADXXX") == ("bank",)
 
 
-def test_near_word_tolerates_one_edit_on_long_words_only() -> None:
+def test_near_word_tolerates_one_edit_on_words_of_four_letters_or_more() -> None:
     d = build()
-    assert d.near_word("peskow") and d.near_word("peskv")
+    assert d.near_words("peskow") == {"peskov"} and d.near_words("peskv") == {"peskov"}
+    assert d.near_words("peskovv") == {"peskov"}
     assert not d.near_word("pesk") and not d.near_word("london")
+
+
+def test_gate_needs_two_words_of_one_list_name() -> None:
+    d = build()
+    assert d.might_be_listed("PESKOV DMITRIY")  # any order
+    assert d.might_be_listed("Dmitriy Peskow")  # a typo
+    assert d.might_be_listed("Hizballah")  # a single list word
+    assert not d.might_be_listed("Asma Peskov")  # two list words, never in one name
+    assert not d.might_be_listed("Anna Novak")
 
 
 def test_cached_dictionary_round_trips_and_rebuilds_when_damaged(tmp_path: Path) -> None:

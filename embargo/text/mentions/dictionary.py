@@ -21,8 +21,9 @@ from __future__ import annotations
 import hashlib
 import pickle
 import re
+import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
@@ -31,16 +32,27 @@ from typing import Any
 import ahocorasick
 
 from embargo.model import ALIAS, NAME, PERSON, PREVIOUS_NAME, Entity
-from embargo.names.normalise import PARTICLES
+from embargo.names.normalise import (
+    GENERIC_ORG_WORDS,
+    LEGAL_FORM_TOKENS,
+    LEGAL_FORMS,
+    PARTICLES,
+    given_name_equivalents,
+)
+from embargo.names.phonetic import metaphone_key
 
 # Word tokens; an apostrophe or hyphen joins parts ("O'Neill", "al-Assad")
 # but a possessive "'s" is left out so "Assad's" yields "Assad".
 TOKEN = re.compile(r"[^\W_]+(?:[-'’](?![sS]\b)[^\W_]+)*")
+_SPLIT = re.compile(f"({TOKEN.pattern})")
 _STRONG_NAME_PROPS = (NAME, ALIAS, PREVIOUS_NAME)
+# Words that say what kind of party something is, not which one: no
+# evidence that two names are the same ("Novak Trading Ltd").
+_NOT_NAME_WORDS = PARTICLES | LEGAL_FORM_TOKENS | GENERIC_ORG_WORDS | frozenset(LEGAL_FORMS)
 _PATRONYMIC = re.compile(r"(?:vich|vych|vna|ovna|evna|ichna|oglu|ogly|kyzy|qizi)$", re.IGNORECASE)
 _MIN_SINGLE_TOKEN = 6
 _CACHE_LIMIT = 400_000
-DICTIONARY_FORMAT = 2
+DICTIONARY_FORMAT = 3
 
 
 def _normaliser() -> Callable[[str], str]:
@@ -60,31 +72,45 @@ class DictMatch:
     entity_ids: tuple[str, ...]
 
 
+class _TokenCache(dict[str, str]):
+    """token -> normalised token; misses are computed, so lookups run in C via ``map``."""
+
+    def __init__(self, normalise: Callable[[str], str]) -> None:
+        super().__init__()
+        self._normalise = normalise
+
+    def __missing__(self, token: str) -> str:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        value = " ".join(self._normalise(token).split())
+        self[token] = value
+        return value
+
+
 class TokenNormaliser:
     """Normalises single tokens through the name matcher, remembering each one."""
 
     def __init__(self, normalise: Callable[[str], str] | None = None) -> None:
-        self._normalise = normalise or _normaliser()
-        self._cache: dict[str, str] = {}
+        self._cache = _TokenCache(normalise or _normaliser())
 
     def __call__(self, token: str) -> str:
-        try:
-            return self._cache[token]
-        except KeyError:
-            pass
-        if len(self._cache) > _CACHE_LIMIT:
-            self._cache.clear()
-        value = " ".join(self._normalise(token).split())
-        self._cache[token] = value
-        return value
+        return self._cache[token]
 
     def many(self, tokens: list[str]) -> list[str]:
-        cache = self._cache
-        return [cache[t] if t in cache else self(t) for t in tokens]
+        return list(map(self._cache.__getitem__, tokens))
 
     def phrase(self, text: str) -> str:
         """A whole name normalised exactly as the text scan would see it."""
         return " ".join(n for n in self.many(TOKEN.findall(text)) if n)
+
+    def words(self, text: str) -> list[str]:
+        """The normalised words of ``text``, particles and one-letter words left out."""
+        return [
+            w
+            for n in self.many(TOKEN.findall(text))
+            for w in n.split()
+            if len(w) > 1 and w not in _NOT_NAME_WORDS
+        ]
 
 
 def name_variants(entity: Entity) -> set[str]:
@@ -134,7 +160,8 @@ class NameDictionary:
         targets: list[tuple[str, ...]],
         bics: dict[str, tuple[str, ...]],
         vocabulary: frozenset[str],
-        deletes: frozenset[str],
+        near: dict[str, tuple[str, ...]],
+        pairs: frozenset[int],
         normaliser: TokenNormaliser | None = None,
     ) -> None:
         self._automaton = automaton
@@ -142,23 +169,74 @@ class NameDictionary:
         self._bics = bics
         #: every normalised word of every pattern, for cheap "could this be listed?" gates
         self.vocabulary = vocabulary
-        self._deletes = deletes
+        self._near = near  # one-letter deletion of a list word -> the list words
+        self._pairs = pairs  # hashes of word pairs (and sound-key pairs) within one list name
+        self._option_cache: dict[str, tuple[bool, frozenset[str], str]] = {}
         self.normaliser = normaliser or TokenNormaliser()
 
     def _state(self) -> tuple[Any, ...]:
-        return (self._automaton, self._targets, self._bics, self.vocabulary, self._deletes)
+        return (self._automaton, self._targets, self._bics, self.vocabulary, self._near, self._pairs)
+
+    def near_words(self, word: str) -> set[str]:
+        """List words equal to ``word`` or one edit away (for words of four letters or more).
+
+        A deletion neighbourhood makes this a handful of dictionary lookups:
+        ``peskv`` is a deletion of ``peskov``; ``peskow`` and ``peskov``
+        share the deletion ``pesko``; ``puttin`` deleted once is ``putin``.
+        """
+        out = {word} if word in self.vocabulary else set()
+        if len(word) < 4:
+            return out
+        out.update(self._near.get(word, ()))
+        for variant in _deletions(word):
+            if variant in self.vocabulary:
+                out.add(variant)
+            out.update(self._near.get(variant, ()))
+        return out
 
     def near_word(self, word: str) -> bool:
-        """True when ``word`` is one edit away from a list word of five or more letters.
+        """True when ``word`` is a list word or one edit away from one."""
+        return bool(self.near_words(word))
 
-        Uses a deletion neighbourhood (both sides reduced by one letter), so
-        the check is a handful of set lookups rather than a fuzzy search.
+    def might_be_listed(self, name: str) -> bool:
+        """Cheap gate before the matcher: do two words of ``name`` occur together in one list name?
+
+        Words are compared exactly, one edit apart, as known given-name
+        equivalents, or by sound (Metaphone), so typos and transliteration
+        variants pass; two unrelated common names ("Anna Novak") do not,
+        even when each word alone is in some list. Single words pass when
+        they are list words.
         """
-        if len(word) < 5:
+        words = self.normaliser.words(name)[:6]
+        if not words:
             return False
-        if word in self._deletes:
-            return True
-        return any(variant in self.vocabulary or variant in self._deletes for variant in _deletions(word))
+        if len(words) == 1:
+            return bool(self._options(words[0])[0])
+        options = [self._options(w) for w in words]
+        pairs = self._pairs
+        for i in range(len(words)):
+            for j in range(i + 1, len(words)):
+                for a in options[i][1]:
+                    for b in options[j][1]:
+                        if _pair_key(a, b) in pairs:
+                            return True
+                sound_a, sound_b = options[i][2], options[j][2]
+                if sound_a and sound_b and _pair_key("~" + sound_a, "~" + sound_b) in pairs:
+                    return True
+        return False
+
+    def _options(self, word: str) -> tuple[bool, frozenset[str], str]:
+        """(is or is near a list word, spellings to try in pairs, sound key), remembered per word."""
+        cached = self._option_cache.get(word)
+        if cached is None:
+            near = self.near_words(word)
+            spellings = frozenset(near | {word} | (given_name_equivalents(word) & self.vocabulary))
+            sound = metaphone_key(word)
+            cached = (bool(near), spellings, sound)
+            if len(self._option_cache) > _CACHE_LIMIT:
+                self._option_cache.clear()
+            self._option_cache[word] = cached
+        return cached
 
     @property
     def pattern_count(self) -> int:
@@ -197,8 +275,22 @@ class NameDictionary:
         automaton.make_automaton()
         frozen_bics = {code: tuple(sorted(ids)) for code, ids in bics.items()}
         vocabulary = frozenset(w for pattern in ids_by_pattern for w in pattern.split())
-        deletes = frozenset(d for w in vocabulary if len(w) >= 5 for d in _deletions(w))
-        return cls(automaton, targets, frozen_bics, vocabulary, deletes, norm)
+        near: dict[str, set[str]] = {}
+        for word in vocabulary:
+            if len(word) >= 5:
+                for variant in _deletions(word):
+                    near.setdefault(variant, set()).add(word)
+        sounds = {w: metaphone_key(w) for w in vocabulary}
+        pairs: set[int] = set()
+        for pattern in ids_by_pattern:
+            words = [w for w in pattern.split() if len(w) > 1 and w not in _NOT_NAME_WORDS][:6]
+            for i in range(len(words)):
+                for j in range(i + 1, len(words)):
+                    pairs.add(_pair_key(words[i], words[j]))
+                    if sounds[words[i]] and sounds[words[j]]:
+                        pairs.add(_pair_key("~" + sounds[words[i]], "~" + sounds[words[j]]))
+        frozen_near = {k: tuple(sorted(v)) for k, v in near.items()}
+        return cls(automaton, targets, frozen_bics, vocabulary, frozen_near, frozenset(pairs), norm)
 
     @classmethod
     def cached(
@@ -256,18 +348,26 @@ class NameDictionary:
         """
         end = len(text) if end is None else end
         chunk = text[start:end]
-        words = TOKEN.findall(chunk)
+        # Splitting with a capturing group gives separators and words
+        # alternately, all in C; offsets of any word follow from the lengths.
+        parts = _SPLIT.split(chunk)
+        words = parts[1::2]
         if not words:
             return []
         normalised = self.normaliser.many(words)
-        kept = [i for i, n in enumerate(normalised) if n]
-        norm_words = [normalised[i] for i in kept]
+        kept: Sequence[int]
+        if "" in normalised:
+            kept = [i for i, n in enumerate(normalised) if n]
+            norm_words = [normalised[i] for i in kept]
+        else:
+            kept = range(len(normalised))
+            norm_words = normalised
         haystack = " " + " ".join(norm_words) + " "
         raw = list(self._automaton.iter(haystack))
         if not raw:
             return []
         word_starts = list(accumulate((len(w) + 1 for w in norm_words), initial=1))
-        spans = [m.span() for m in TOKEN.finditer(chunk)]
+        part_ends = list(accumulate(map(len, parts)))
         found: list[tuple[int, int, str, tuple[str, ...]]] = []
         for last, (target, pattern) in raw:
             first = last - len(pattern) - 1  # index of the leading space
@@ -275,8 +375,9 @@ class NameDictionary:
             w1 = bisect_right(word_starts, last - 1) - 1
             if w0 < 0 or w1 >= len(kept):
                 continue
-            s = spans[kept[w0]][0] + start
-            e = spans[kept[w1]][1] + start
+            k0, k1 = kept[w0], kept[w1]
+            s = part_ends[2 * k0] + start  # word k is part 2k+1
+            e = part_ends[2 * k1 + 1] + start
             found.append((s, e, pattern, self._targets[target]))
         found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
         out: list[DictMatch] = []
@@ -290,6 +391,13 @@ class NameDictionary:
             out.append(DictMatch(s, e, surface, pattern, ids))
             reach = e
         return out
+
+
+def _pair_key(a: str, b: str) -> int:
+    """A stable hash of an unordered word pair (stable across processes, so it can be cached)."""
+    if b < a:
+        a, b = b, a
+    return zlib.crc32(f"{a} {b}".encode())
 
 
 def _deletions(word: str) -> set[str]:
