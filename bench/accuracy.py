@@ -11,7 +11,9 @@ half, in two modes:
   alone (embargo through a one-record index); a pair is predicted a match
   when the score reaches the system's threshold (embargo: its settings;
   logic-v2: 0.7, yente's default).
-* retrieval — the query goes to embargo's full index of every bundled list;
+* retrieval — the query goes to embargo's full index of every bundled list
+  (``--engine api``: ``Matcher.match``; ``--engine cli``: ``embargo
+  match-batch``, the interface held-out checks use);
   a positive counts when the labelled record comes back as a match, a
   negative is a false positive when it does (common negatives: when
   anything does). logic-v2 has no index of its own, so its retrieval
@@ -28,15 +30,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bench.devset import CATEGORIES, Pair, build_devset, merge_same_ids
-from bench.devset.loading import BENCH_OUT, load_listed
+from bench.devset.loading import BENCH_OUT, bench_settings, load_listed
 from bench.systems import EmbargoSystem, LogicV2System
 from embargo.model import PERSON, Entity
 
@@ -108,13 +113,55 @@ def _candidate(pair: Pair, records: dict[str, Entity]) -> tuple[Entity, str] | N
     return records[pair.candidate_id], pair.candidate_id
 
 
+@dataclass
+class Returned:
+    """One hit as either engine reports it."""
+
+    id: str
+    caption: str
+    score: float
+    match: bool
+
+
+def retrieve_api(embargo: EmbargoSystem, pairs: list[Pair]) -> dict[str, list[Returned]]:
+    out = {}
+    for pair in pairs:
+        hits = embargo.search(pair.query)
+        out[pair.pair_id] = [Returned(h.id, h.caption, h.score, h.match) for h in hits]
+    return out
+
+
+def retrieve_cli(pairs: list[Pair], data_dir: Path, workers: int = 2) -> dict[str, list[Returned]]:
+    """The same queries through ``embargo match-batch`` (what held-out checks call)."""
+    with tempfile.TemporaryDirectory(prefix="embargo-accuracy-") as tmp:
+        path = Path(tmp) / "queries.jsonl"
+        with path.open("w", encoding="utf-8") as fh:
+            for pair in pairs:
+                fh.write(json.dumps({"id": pair.pair_id, **pair.query}, ensure_ascii=False) + "\n")
+        cmd = [sys.executable, "-m", "embargo", "--data-dir", str(data_dir), "match-batch", str(path)]
+        done = subprocess.run(
+            [*cmd, "--limit", "0", "--workers", str(workers)], check=True, capture_output=True, text=True
+        )
+    out: dict[str, list[Returned]] = {}
+    for line in done.stdout.splitlines():
+        answer = json.loads(line)
+        out[answer["id"]] = [
+            Returned(r["id"], r["caption"], r["score"], r["match"]) for r in answer.get("results", [])
+        ]
+    missing = [p.pair_id for p in pairs if p.pair_id not in out]
+    if missing:
+        raise SystemExit(f"match-batch gave no answer for {len(missing)} queries, e.g. {missing[0]}")
+    return out
+
+
 def evaluate(
     pairs: list[Pair],
     records: dict[str, Entity],
     embargo: EmbargoSystem,
     logic: LogicV2System,
-    retrieval: bool = True,
+    retrieved: dict[str, list[Returned]] | None = None,
 ) -> tuple[Table, list[dict[str, Any]], dict[str, float]]:
+    """Score every pair pairwise with both systems; judge ``retrieved`` hits when given."""
     table: Table = {}
     failures: list[dict[str, Any]] = []
     timing: defaultdict[str, float] = defaultdict(float)
@@ -134,10 +181,8 @@ def evaluate(
             _record(table, "pairwise", "logic-v2", pair, l_match)
             row["pairwise"] = {"embargo": round(e_score, 4), "logic-v2": round(l_score, 4)}
             wrong |= e_match != pair.label
-        if retrieval and pair.retrieval != "none":
-            start = time.perf_counter()
-            hits = embargo.search(pair.query)
-            timing["embargo_retrieval"] += time.perf_counter() - start
+        if retrieved is not None and pair.retrieval != "none":
+            hits = retrieved[pair.pair_id]
             matched = {h.id for h in hits if h.match}
             returned = {h.id for h in hits}
             start = time.perf_counter()
@@ -247,6 +292,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="embargo vs logic-v2 name-matching accuracy")
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--no-retrieval", action="store_true", help="pairwise mode only (faster)")
+    parser.add_argument(
+        "--engine",
+        choices=("api", "cli"),
+        default="api",
+        help="retrieval through the Python API or through `embargo match-batch`",
+    )
     parser.add_argument("--category", action="append", help="only these categories (repeatable)")
     args = parser.parse_args(argv)
 
@@ -266,7 +317,16 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"embargo index built in {embargo.build_seconds:.1f} s; threshold {embargo.threshold}; logic-v2 threshold {logic.threshold}"
     )
-    table, failures, timing = evaluate(pairs, records, embargo, logic, retrieval=not args.no_retrieval)
+    retrieved = None
+    start = time.perf_counter()
+    if not args.no_retrieval:
+        if args.engine == "cli":
+            retrieved = retrieve_cli(pairs, bench_settings().data_dir)
+        else:
+            retrieved = retrieve_api(embargo, pairs)
+    retrieval_seconds = time.perf_counter() - start
+    table, failures, timing = evaluate(pairs, records, embargo, logic, retrieved)
+    timing[f"embargo_retrieval_{args.engine}"] = retrieval_seconds
 
     for mode in ("retrieval", "pairwise"):
         for split in ("dev", "test"):

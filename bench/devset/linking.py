@@ -50,9 +50,12 @@ def identifier_keys(entity: Entity) -> set[str]:
     keys: set[str] = set()
     for prop in ID_PROPS:
         for value in entity.get(prop):
-            norm = normalize_identifier(value)
-            if norm:
-                keys.add(f"id:{norm}")
+            # "Libyan Passport No. 96/184442" and "96/184442" are one number:
+            # also key on the words that hold digits.
+            for form in (value, " ".join(w for w in value.split() if any(c.isdigit() for c in w))):
+                norm = normalize_identifier(form)
+                if norm:
+                    keys.add(f"id:{norm}")
     for value in entity.get("unscId"):
         ref = normalize_un_ref(value)
         if ref:
@@ -87,6 +90,40 @@ def name_tokens(entity: Entity) -> set[str]:
     for st in entity.names():
         out |= distinctive_tokens(st.value)
     return out
+
+
+# A name word shared by at most this many records counts as evidence that
+# two organisation records name the same body (not "company", "bank"...).
+ORG_EVIDENCE_MAX_RECORDS = 30
+
+
+def _full_dates(entity: Entity) -> set[str]:
+    return {v for v in entity.get("birthDate") if len(v) == 10}
+
+
+def _plausibly_one_party(a: Entity, b: Entity, df: Counter[str]) -> bool:
+    """Veto links the data itself contradicts.
+
+    People: birth years must not be disjoint, and when both give full dates
+    one must agree (OFSI once gave one man's national ID to another born a
+    month apart). With agreeing years no name evidence is asked for, so
+    "AL-SAYYID, 'Ali Sulayman Mas'ud 'Abd" = "ALY SOLIMAN MASSOUD ABDUL
+    SAYED" stays in; without birth dates one name word must be shared.
+    Organisations: a shared rare name word; otherwise the number links a
+    renamed company (YooMoney, formerly Yandex.Money) or a data error —
+    not a case a name matcher can or should solve.
+    """
+    if schema_is_a(a.schema, PERSON):
+        if dob_conflict(a, b):
+            return False
+        fa, fb = _full_dates(a), _full_dates(b)
+        if fa and fb and not fa & fb:
+            return False
+        if birth_years(a) & birth_years(b):
+            return True
+        return bool(name_tokens(a) & name_tokens(b))
+    shared = name_tokens(a) & name_tokens(b)
+    return any(df[t] <= ORG_EVIDENCE_MAX_RECORDS for t in shared)
 
 
 class _UnionFind:
@@ -139,9 +176,8 @@ def link_records(entities: list[Entity], df: Counter[str] | None = None) -> Link
 
     Guards: a key held by two records of the SAME list is ambiguous (family
     passports, shared registration numbers of group companies) and links
-    nothing; linked records must have compatible schemas, must not give
-    disjoint birth years, and must share at least one name word (folded,
-    original scripts romanised).
+    nothing; linked records must have compatible schemas and pass
+    :func:`_plausibly_one_party`.
     """
     by_id = {e.id: e for e in entities}
     df = df if df is not None else token_document_frequency(entities)
@@ -173,12 +209,7 @@ def link_records(entities: list[Entity], df: Counter[str] | None = None) -> Link
             if a == b:  # one record published in two lists under one id
                 continue
             ea, eb = by_id[a], by_id[b]
-            if not schemas_compatible(ea.schema, eb.schema) or dob_conflict(ea, eb):
-                continue
-            if not name_tokens(ea) & name_tokens(eb):
-                # A shared number between records with no name word in
-                # common is a renamed company or a data error (two people
-                # given one passport number) — not a name-matching case.
+            if not schemas_compatible(ea.schema, eb.schema) or not _plausibly_one_party(ea, eb, df):
                 continue
             uf.union(a, b)
             if (a, b) not in seen:

@@ -168,6 +168,34 @@ def test_a_shared_number_without_any_shared_name_word_links_nothing():
     assert not link_records([a, b]).edges
 
 
+def test_people_with_one_passport_and_birth_year_link_without_a_common_name_word():
+    a = person(
+        "a",
+        "us_ofac_sdn",
+        "AL-SAYYID, 'Ali Sulayman Mas'ud 'Abd",
+        passportNumber="96/184442",
+        birthDate="1969",
+    )
+    b = person(
+        "b",
+        "un_sc_sanctions",
+        "ALY SOLIMAN MASSOUD ABDUL SAYED",
+        passportNumber="Libyan Passport No. 96/184442",
+        birthDate="1969",
+    )
+    assert link_records([a, b]).same_party("a", "b")
+
+
+def test_people_with_one_id_number_but_different_full_birth_dates_do_not_link():
+    a = person(
+        "a", "us_ofac_sdn", "SHARIFI-TEHRANI, Hamidreza", idNumber="1285834070", birthDate="1974-07-06"
+    )
+    b = person(
+        "b", "gb_hmt_sanctions", "Majid Reza NIYAZI-ANGILI", idNumber="1285834070", birthDate="1974-06-06"
+    )
+    assert not link_records([a, b]).edges
+
+
 def test_a_number_two_records_of_one_list_share_links_nothing():
     a = person("a", "us_ofac_sdn", "X", passportNumber="A1234567")
     a2 = person("a2", "us_ofac_sdn", "Y", passportNumber="A1234567")
