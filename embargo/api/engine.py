@@ -151,33 +151,41 @@ class EngineHolder:
     def load(self) -> Engine:
         """Build an engine from the active lists and make it current."""
         with self._build_lock:
-            started = time.perf_counter()
-            engine = self._build()
-            engine = _with_build_time(engine, time.perf_counter() - started)
-            self._current = engine  # the one atomic swap
-            self.last_error = None
+            return self._load_locked()
+
+    def _load_locked(self) -> Engine:
+        started = time.perf_counter()
+        engine = self._build()
+        engine = _with_build_time(engine, time.perf_counter() - started)
+        self._current = engine  # the one atomic swap
+        self.last_error = None
         log.info("engine ready: %s (%.1fs)", engine.lists_header or "no lists", engine.build_seconds)
         if self._on_swap is not None:
             self._on_swap(engine)
         return engine
 
     def refresh_if_changed(self) -> bool:
-        """Rebuild when the store's active lists differ from the current engine's."""
-        try:
-            active = self._active_fingerprint()
-        except Exception as exc:  # a locked or busy store must not kill the poller
-            self.last_error = f"could not read active lists: {exc}"
-            log.warning(self.last_error)
-            return False
-        if self._current is not None and active == self._current.fingerprint:
-            return False
-        try:
-            self.load()
-        except Exception as exc:
-            self.last_error = f"engine rebuild failed, still serving the previous lists: {exc}"
-            log.exception(self.last_error)
-            return False
-        return True
+        """Rebuild when the store's active lists differ from the current engine's.
+
+        The check and the build happen under one lock, so an update request
+        and the poller noticing the same change build one engine, not two.
+        """
+        with self._build_lock:
+            try:
+                active = self._active_fingerprint()
+            except Exception as exc:  # a locked or busy store must not kill the poller
+                self.last_error = f"could not read active lists: {exc}"
+                log.warning(self.last_error)
+                return False
+            if self._current is not None and active == self._current.fingerprint:
+                return False
+            try:
+                self._load_locked()
+            except Exception as exc:
+                self.last_error = f"engine rebuild failed, still serving the previous lists: {exc}"
+                log.exception(self.last_error)
+                return False
+            return True
 
     def start_polling(self, interval: float) -> None:
         if interval <= 0 or self._poller is not None:

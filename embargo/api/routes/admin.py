@@ -49,9 +49,10 @@ def build(settings: Settings) -> APIRouter:
             loop = asyncio.get_running_loop()
 
             def run() -> tuple[list[dict[str, Any]], bool]:
+                before = svc.holder.current.fingerprint
                 outcomes = svc.backend.update(body.datasets, body.urls, body.force)
-                changed = svc.holder.refresh_if_changed()
-                return [_outcome_dict(o) for o in outcomes], changed
+                svc.holder.refresh_if_changed()  # or the poller got there first
+                return [_outcome_dict(o) for o in outcomes], svc.holder.current.fingerprint != before
 
             outcomes, changed = await loop.run_in_executor(None, run)
         finally:

@@ -111,6 +111,7 @@ def build(settings: Settings) -> APIRouter:
             topics,
         )
         deadline = Deadline(settings.request_timeout)
+
         def work() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
             return screening.match_batch(engine, body.queries, chosen, deadline)
 
