@@ -39,6 +39,7 @@ LABELS: dict[str, str] = {
     "nationality country": "nationality",
     "citizen": "citizenship",
     "citizenship country": "citizenship",
+    "nationality of registration": "jurisdiction",
     "gender": "gender",
     "passport": "passportNumber",
     "diplomatic passport": "passportNumber",
