@@ -104,7 +104,10 @@ def detect(paths: Path | str | Sequence[Path | str]) -> str:
         found.setdefault(fmt, []).append(path)
     if len(found) > 1:
         described = "; ".join(f"{fmt}: {', '.join(p.name for p in ps)}" for fmt, ps in found.items())
-        raise SourceError(files[0].parent, f"files of different lists given together ({described})")
+        raise SourceError(
+            files[0].parent,
+            f"files of different list formats given together; load one at a time ({described})",
+        )
     ((fmt, members),) = found.items()
     if fmt != "ofac_csv" and len(members) > 1:
         raise SourceError(members[1], f"format {fmt} reads one file; got {len(members)}")
