@@ -37,6 +37,8 @@ from embargo.api.stamping import VersionStamp
 from embargo.settings import Settings
 
 log = logging.getLogger(__name__)
+# uvicorn configures this logger, so operators see these lines next to its own.
+_server_log = logging.getLogger("uvicorn.error")
 
 NO_AUTH_ENV = "EMBARGO_SERVE_NO_AUTH"
 
@@ -76,7 +78,16 @@ def create_app(
                 ).start()
 
         holder = EngineHolder(backend.build_engine, backend.active_fingerprint, on_swap=swapped)
-        await anyio.to_thread.run_sync(holder.load)
+        engine = await anyio.to_thread.run_sync(holder.load)
+        _server_log.info(
+            "embargo %s: %d lists (%s), %s entities; engine built in %.1f s; authentication %s",
+            __version__,
+            len(engine.versions),
+            engine.lists_header or "none loaded",
+            f"{sum(v.entities for v in engine.versions):,}",
+            engine.build_seconds,
+            "on" if auth_enabled else "OFF (--no-auth)",
+        )
         audit = AuditWriter(backend.write_audit, on_failure=lambda record, exc: metrics.audit_failures.inc())
         audit.start()
         executor = ThreadPoolExecutor(
