@@ -166,7 +166,9 @@ class Span:
 
     @property
     def is_full(self) -> bool:
-        return len(self.content) >= 2
+        # One word is a whole name for an organisation ("Hezbollah",
+        # "Rosneft"), only a short form for a person.
+        return len(self.content) >= (1 if self.label == "ORG" else 2)
 
 
 @dataclass(frozen=True)

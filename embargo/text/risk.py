@@ -38,6 +38,7 @@ LEXICON: dict[str, tuple[str, ...]] = {
         r"\bblock(?:ed|ing)\s+(?:property|assets|funds|accounts)\b",
         r"\b(?:assets|funds|accounts|property|properties)\s+(?:were|was|have been|has been)\s+(?:seized|confiscated|blocked)\b",
         r"\bconfiscat\w+\b",
+        r"\b(?:seized|seizure|impounded)\b",
     ),
     "travel_ban": (
         r"\btravel[- ]ban\w*",

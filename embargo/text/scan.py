@@ -208,6 +208,13 @@ class Scanner:
         if ner_spans is None and self.recogniser is not None:
             ner_spans = self.recogniser(text)
         spans = self._candidate_spans(text, ner_spans or [])
+        # NER sometimes calls a person's bare surname an organisation ("from
+        # al-Assad or his wife"): when a full name in the text ends in that
+        # word, it is a short form of that person.
+        surnames = {s.content[-1] for s in spans if s.label == "PERSON" and s.is_full}
+        for span in spans:
+            if span.label == "ORG" and len(span.content) == 1 and span.content[0] in surnames:
+                span.label = "PERSON"
         # Other people the document names: a listed record that mentions
         # them ("Press Secretary to Putin") is more likely the one meant.
         context = {
@@ -228,8 +235,13 @@ class Scanner:
         def overlaps(s: int, e: int) -> bool:
             return any(s < te and ts < e for ts, te in taken)
 
+        named = [n for n in ner_spans if n.label in NAME_LABELS]
         for m in self.dictionary.scan(text):
-            span = self._make_span(text, m.start, m.end, "PERSON", "dictionary")
+            # Person or organisation: what NER says about the same words,
+            # else one word is an organisation (the only one-word patterns).
+            label = next((n.label for n in named if n.start < m.end and m.start < n.end), None)
+            label = label or ("ORG" if len(m.pattern.split()) == 1 else "PERSON")
+            span = self._make_span(text, m.start, m.end, label, "dictionary")
             if span is not None:
                 spans.append(span)
                 taken.append((m.start, m.end))
@@ -237,7 +249,11 @@ class Scanner:
         for ner in ner_spans:
             if ner.label not in NAME_LABELS or overlaps(ner.start, ner.end):
                 continue
-            if ner.label == "ORG" and _plain_sentence_opener(text, ner):
+            if (
+                ner.label == "ORG"
+                and _plain_sentence_opener(text, ner)
+                and not self.dictionary.near_word(self.dictionary.normaliser(ner.text))
+            ):
                 continue
             span = self._make_span(text, ner.start, ner.end, ner.label, "ner")
             if span is not None:

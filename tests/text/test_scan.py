@@ -114,3 +114,21 @@ def test_html_report_is_self_contained_with_marked_mentions(scanner: Scanner, tm
 def test_text_without_names_reports_nothing(scanner: Scanner) -> None:
     report = scanner.scan_text("The weather in the valley was mild all week.").to_dict()
     assert report["entities"] == [] and report["risks"] == [] and report["ambiguous"] == []
+
+
+def test_single_word_organisations_are_screened(scanner: Scanner) -> None:
+    text = "Rosneft and Gazprombank signed the deal in Vienna. Hezbollah denied receiving any of the funds."
+    report = scanner.scan_text(text).to_dict()
+    ids = ids_of(report)
+    assert {"ofac-17022", "ofac-17016", "ofac-4697"} <= ids
+    assert {e["schema"] for e in report["entities"]} == {"Organization"}
+
+
+def test_common_words_and_unrelated_names_do_not_become_hits(scanner: Scanner) -> None:
+    text = (
+        "Omar Haddad and Ivan Haddad run Castillo Holdings Ltd, a garden supplier in Leeds. "
+        "Their golden star logo won a prize."
+    )
+    report = scanner.scan_text(text).to_dict()
+    assert report["entities"] == []
+    assert {"Omar Haddad", "Ivan Haddad"} <= {u["text"] for u in report["unlisted"]}
