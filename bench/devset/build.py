@@ -29,7 +29,7 @@ from bench.devset.linking import (
     token_document_frequency,
 )
 from bench.devset.text import PARTICLES, distinctive_tokens, fold, is_latin, script_of, token_key, tokens
-from embargo.model import PERSON, Entity, merge_statements, schema_is_a
+from embargo.model import PERSON, WEAK_ALIAS, Entity, Statement, merge_statements, schema_is_a
 from embargo.sources.countries import country_code
 
 EVAL_DIR = Path("/work/shared/data/eval")
@@ -266,6 +266,30 @@ def _cross_list_all(ctx: Context) -> Iterator[Pair]:
             yield ctx.positive("cross_list", query, dst, f"{rule}:{dataset_of(src)}->{dataset_of(dst)}")
 
 
+def _no_latin_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text) and not any(
+        ch.isalpha() and script_of(ch) == "LATIN" for ch in text
+    )
+
+
+def _latin_counterparts(e: Entity, scripted: Statement) -> set[str]:
+    """Name words of the Latin name(s) an original-script name stands for.
+
+    OFSI writes both on one row (same ``source``); the UN and DFAT do not,
+    so among the record's strong Latin names those sharing a romanised
+    word prefix with the original are taken, else all of them.
+    """
+    strong = [st for st in e.names() if st.prop != WEAK_ALIAS and is_latin(st.value)]
+    same_row = [st.value for st in strong if scripted.source and st.source == scripted.source]
+    pool = same_row or [st.value for st in strong]
+    prefixes = {t[:3] for t in distinctive_tokens(scripted.value)}
+    close = [n for n in pool if {t[:3] for t in distinctive_tokens(n)} & prefixes]
+    words: set[str] = set()
+    for n in close or pool:
+        words |= distinctive_tokens(n)
+    return words
+
+
 def original_script(ctx: Context) -> Iterator[Pair]:
     """A name as written in its own script against the Latin names of the same party.
 
@@ -274,7 +298,9 @@ def original_script(ctx: Context) -> Iterator[Pair]:
     a copy with its non-Latin names removed, so it is pairwise only.
     """
     for e in ctx.entities:
-        scripted = [st.value for st in e.names() if not is_latin(st.value)]
+        # Only names with no Latin letter at all: some list cells mix a Latin
+        # gloss and the original ("Abdul Haq son of ... (عبد الحق ...)").
+        scripted = [st for st in e.names() if _no_latin_letter(st.value)]
         if not scripted:
             continue
         if not schema_is_a(e.schema, PERSON):
@@ -283,18 +309,23 @@ def original_script(ctx: Context) -> Iterator[Pair]:
             # Corporation), which no name matcher is asked to bridge. Keep
             # those whose romanised form shares a word with a Latin name.
             latin_words = {t for n in latin_names(e) for t in distinctive_tokens(n)}
-            scripted = [n for n in scripted if distinctive_tokens(n) & latin_words]
+            scripted = [st for st in scripted if distinctive_tokens(st.value) & latin_words]
             if not scripted:
                 continue
         rng = ctx.rng("original_script", e.id)
-        name = rng.choice(scripted)
+        chosen = rng.choice(scripted)
+        name = chosen.value
         query = make_query(e.schema, name)
         rule = f"script:{script_of(name).lower()}"
+        counterpart = _latin_counterparts(e, chosen)
         for other_id in ctx.links.party(e.id):
             other = ctx.by_id[other_id]
             if other_id == e.id or fold(name) in {fold(n.value) for n in other.names()}:
                 continue
-            if not latin_names(other):
+            # The other list must know this name in Latin letters: an alias
+            # only one list records (Рамзан Одуев for Tarkhan Gaziev) is
+            # not a spelling the other list's record could be matched on.
+            if not name_tokens(other) & counterpart:
                 continue
             yield ctx.positive("original_script", query, other, f"{rule}:cross_list")
         latin_only = Entity(
@@ -393,7 +424,8 @@ def dropped_middle(ctx: Context) -> Iterator[Pair]:
         out = []
         for name in _latin_names_shuffled(e, rng):
             words = tokens(name)
-            if "(" in name or not words or words[0] in PARTICLES or max(map(len, words)) <= 4:
+            given = tokens(name.partition(",")[2]) if "," in name else words
+            if "(" in name or not given or given[0] in PARTICLES or max(map(len, words)) <= 4:
                 continue
             variant = V.drop_middle(name, rng)
             if variant:
@@ -643,16 +675,26 @@ def _nearest_by_tokens(ctx: Context, name: str, schema: str) -> str | None:
 def _listed_under_nicknames(
     ctx: Context, name: str, nick: dict[str, list[str]], formal_of: dict[str, set[str]]
 ) -> bool:
-    """The name's words equal a listed name's words, in any order, allowing the
-    nickname equivalences the ``nicknames`` category counts as matches
-    (Sally Ochoa vs OCHOA, Salvador)."""
+    """The name's words are all words of one listed name, in any order, allowing
+    the nickname equivalences the ``nicknames`` category counts as matches.
+
+    ``Sally Ochoa`` (OCHOA, Salvador) and ``Jorge Felix`` (AURELIANO FELIX,
+    Jorge) are what the nicknames and dropped-middle categories call
+    positives, so they cannot be negatives here.
+    """
     options = [sorted({t, *nick.get(t, ()), *formal_of.get(t, ())}) for t in tokens(name)]
     if not options:
         return False
     combos: list[list[str]] = [[]]
     for opts in options:
         combos = [c + [o] for c in combos for o in opts][:256]
-    return any(" ".join(sorted(c)) in ctx.by_token_key for c in combos)
+    for combo in combos:
+        wanted = set(combo)
+        rarest = min(wanted, key=lambda t: len(ctx.by_token.get(t, ())))
+        for eid in ctx.by_token.get(rarest, ()):
+            if any(wanted <= set(tokens(st.value)) for st in ctx.by_id[eid].names()):
+                return True
+    return False
 
 
 def common_negative(ctx: Context) -> Iterator[Pair]:

@@ -31,6 +31,8 @@ PARTICLES = frozenset(
         "ben",
         "bint",
         "abu",
+        "abou",
+        "abo",
         "abd",
         "abdul",
         "von",

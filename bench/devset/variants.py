@@ -219,6 +219,7 @@ def respell(name: str, rules: tuple[tuple[str, str], ...], rng: random.Random) -
     rng.shuffle(applicable)
     for pattern, repl in applicable[: rng.choice((1, 2))]:
         text = _sub_once(pattern, repl, text)
+    text = " ".join(re.sub(r"-{2,}", "-", text).split())
     return text if fold(text) != fold(name) else None
 
 
