@@ -416,6 +416,11 @@ class NameIndex:
         return len(self.ent_id)
 
     @property
+    def rare_weight(self) -> float:
+        """Weight from which a token counts as rare: found in at most three entities."""
+        return self.max_weight - math.log(2.0)
+
+    @property
     def name_count(self) -> int:
         return len(self.var_tokens)
 

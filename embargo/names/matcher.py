@@ -300,7 +300,16 @@ class Matcher:
                 return qname.similar[i].get(ctoks[j], (0.0, ""))
 
         person = schema == PERSON or index.ent_schema[int(index.var_entity[vid])] == PERSON
-        return score_name(qtokens, qname.weights, cand, cweights, similarity, person=person, soften=soften)
+        return score_name(
+            qtokens,
+            qname.weights,
+            cand,
+            cweights,
+            similarity,
+            person=person,
+            soften=soften,
+            rare_weight=index.rare_weight,
+        )
 
     def _identifier_hits(self, query: Query, wanted: list[str] | None, mask: np.ndarray | None) -> set[int]:
         found: set[int] = set()

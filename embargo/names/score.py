@@ -14,9 +14,10 @@ and ``cc`` the weighted share of list tokens paired with a query token::
 so an extra middle name or patronymic on the list costs little, an extra
 query token costs a lot (the query describes someone the list does not),
 and tokens unexplained on *both* sides (``Sergeyevich`` vs ``Nikolaevich``)
-are treated as a conflict. A one-token person query against a longer list
-name is capped below the default threshold unless the list name is one token
-too. Only an exact normalised full name (same tokens, any order) scores 1.0;
+are treated as a conflict. A one-word person query against a longer list
+name is capped below the default threshold (0.65), or at 0.75 when it is a
+rare name matched exactly; against a one-word list name it needs an exact or
+near-exact (>= 0.9) token to pass 0.69. Only an exact normalised full name (same tokens, any order) scores 1.0;
 everything else is capped at 0.99.
 
 Unmatched middle names and patronymics of the query (tokens between the
@@ -44,8 +45,10 @@ from typing import Any
 from embargo.names.normalise import LEGAL_FORM_TOKENS, PARTICLES
 
 CANDIDATE_EXPONENT = 0.3
-CONFLICT_PENALTY = 0.5
+CONFLICT_PENALTY = 0.8
 SINGLE_TOKEN_CAP = 0.65
+SINGLE_RARE_TOKEN_CAP = 0.75
+SINGLE_INEXACT_CAP = 0.69
 NON_EXACT_CAP = 0.99
 PARTICLE_WEIGHT = 0.5
 LEGAL_FORM_WEIGHT = 0.25
@@ -132,6 +135,7 @@ def score_name(
     similarity: SimilarityFn,
     person: bool = True,
     soften: bool = True,
+    rare_weight: float = float("inf"),
 ) -> NameMatch:
     """Align ``query`` to ``candidate`` tokens and score the name pair.
 
@@ -176,8 +180,8 @@ def score_name(
         lost_q = sum(effective[i] for i in range(len(query)) if i not in used_q) / total_q
         lost_c = sum(candidate_weights[j] for j in range(len(candidate)) if j not in used_c) / total_c
         score *= 1.0 - CONFLICT_PENALTY * min(lost_q, lost_c)
-        if person and _single_vs_many(query, candidate):
-            score = min(score, SINGLE_TOKEN_CAP)
+        if person:
+            score = min(score, _single_token_cap(query, query_weights, candidate, pairs, rare_weight))
     return NameMatch(
         min(score, NON_EXACT_CAP),
         False,
@@ -187,10 +191,30 @@ def score_name(
     )
 
 
-def _single_vs_many(query: Sequence[str], candidate: Sequence[str]) -> bool:
-    major_q = sum(1 for t in query if not is_minor_token(t))
+def _single_token_cap(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    candidate: Sequence[str],
+    pairs: list[TokenMatch],
+    rare_weight: float,
+) -> float:
+    """The most a one-word person query may score against ``candidate``.
+
+    One word says little about a person: against a longer name it is a
+    near-miss unless it is a rare name matched exactly (then "possible");
+    against a one-word name only an exact match is more than a near-miss.
+    """
+    major_q = [i for i, t in enumerate(query) if not is_minor_token(t)]
+    if len(major_q) != 1:
+        return 1.0
     major_c = sum(1 for t in candidate if not is_minor_token(t) and len(t) > 1)
-    return major_q <= 1 and major_c >= 2
+    token = query[major_q[0]]
+    exact = any(p.query == token and p.method == "exact" for p in pairs)
+    if major_c >= 2:
+        rare = exact and query_weights[major_q[0]] >= rare_weight
+        return SINGLE_RARE_TOKEN_CAP if rare else SINGLE_TOKEN_CAP
+    strong = any(p.query == token and p.similarity >= 0.9 for p in pairs)
+    return 1.0 if strong else SINGLE_INEXACT_CAP
 
 
 def upper_bound(cq: float, cc: float) -> float:

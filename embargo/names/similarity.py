@@ -21,6 +21,9 @@ beyond -- so that short tokens (``Ali`` / ``Ola``) are never fuzzy-equal.
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from rapidfuzz.distance import OSA, Indel
 
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents
@@ -35,6 +38,7 @@ INITIAL = "initial"
 
 INITIAL_SIMILARITY = 0.7
 EQUIVALENT_SIMILARITY = 0.9
+SHORT_EQUIVALENT_SIMILARITY = 0.8
 # Two different legal forms (Ltd / LLC): same kind of word, often mistranslated.
 LEGAL_FORM_SIMILARITY = 0.8
 
@@ -63,28 +67,44 @@ def fuzzy_similarity(a: str, b: str) -> float:
 def abjad_similarity(abjad: str, latin: str) -> float:
     """How well ``latin`` fits as a vowelled spelling of the vowel-less ``abjad`` token.
 
-    Their consonants must agree. The letters an abjad does write for
-    vowels constrain the spelling: an initial alif needs a vowel-initial
-    spelling (``asma`` is not ``wasim``), an initial waw or yeh a consonant
-    w/v or y/j (``ynwn`` is not ``ann``), and since only short vowels are
-    left out the spelling cannot be shorter. A leading ayn is dropped in
-    transliteration, so a consonant-initial abjad token may meet a
-    vowel-initial spelling (``mr`` / Omar). Longer agreeing skeletons are
-    stronger evidence: 0.85 from four consonants, 0.8 for three, 0.7 for two.
+    Arabic, Persian and Hebrew write consonants and long vowels but not
+    short vowels, so ``asd`` (الأسد) may be spelt ``assad`` but not ``said``,
+    and ``blaly`` may be ``balali`` but not ``billy``. The consonants must
+    agree (same consonant key) and the spelling must fit the written
+    letters: each written long vowel (alif, waw, yeh) needs a matching
+    vowel, short vowels may be added anywhere, and a leading vowel may be
+    added because a leading ayn is lost in transliteration (``mr`` / Omar).
+    More agreeing consonants are stronger evidence: 0.9 from three, 0.85 for
+    two, 0.75 for one.
     """
     key = consonant_key(abjad)
-    if len(key) < 2 or key != consonant_key(latin):
+    if not key or key != consonant_key(latin):
         return 0.0
-    if len(latin) < len(abjad) - 1:
+    if _abjad_pattern(abjad).fullmatch(latin) is None:
         return 0.0
-    first = abjad[0]
-    if first in _VOWELS and latin[0] not in _VOWELS:
-        return 0.0
-    if first == "w" and latin[0] not in "wvuo":
-        return 0.0
-    if first == "y" and latin[0] not in "yjie":
-        return 0.0
-    return 0.85 if len(key) >= 4 else 0.8 if len(key) == 3 else 0.7
+    return 0.9 if len(key) >= 3 else 0.85 if len(key) == 2 else 0.75
+
+
+_SHORT = "[aeiouy]*"
+_CONSONANTS = "[b-df-hj-np-tv-z]"
+
+
+@lru_cache(maxsize=50_000)
+def _abjad_pattern(abjad: str) -> re.Pattern[str]:
+    parts = [] if abjad[0] in "awy" else ["[aeiou]?"]
+    for i, ch in enumerate(abjad):
+        if ch == "a":
+            parts.append("[aeiou]+")
+        elif ch == "w":
+            parts.append("[aei]*[uowv][aeiouwv]*" if i else "(?:[wv]|[uo])")
+        elif ch == "y":
+            parts.append("[aeou]*[iyej][aeiouy]*" if i else "(?:[yj]|[ie])")
+        elif ch in "eiou":
+            parts.append("[aeiouy]+")
+        else:
+            parts.append(f"{_CONSONANTS}{{1,3}}")
+        parts.append(_SHORT)
+    return re.compile("".join(parts))
 
 
 _VOWELS = frozenset("aeiou")
@@ -127,7 +147,8 @@ def token_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = Fals
             return INITIAL_SIMILARITY, INITIAL
         return 0.0, ""
     if b in given_name_equivalents(a):
-        return EQUIVALENT_SIMILARITY, EQUIVALENT
+        # Very short nicknames (Bob, Win) are also other names in their own right.
+        return (EQUIVALENT_SIMILARITY if min(len(a), len(b)) > 3 else SHORT_EQUIVALENT_SIMILARITY), EQUIVALENT
     if a in LEGAL_FORM_TOKENS and b in LEGAL_FORM_TOKENS:
         return LEGAL_FORM_SIMILARITY, EQUIVALENT
     fuzzy = fuzzy_similarity(a, b)
