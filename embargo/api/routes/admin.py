@@ -45,18 +45,19 @@ def build(settings: Settings) -> APIRouter:
         body = request or UpdateRequest()
         if not svc.update_lock.acquire(blocking=False):
             raise HTTPException(status_code=409, detail="another list update is already running")
-        try:
-            loop = asyncio.get_running_loop()
 
-            def run() -> tuple[list[dict[str, Any]], bool]:
+        def run() -> tuple[list[dict[str, Any]], bool]:
+            # The lock is released here, not by the request: a client that
+            # hangs up does not stop the update, nor let a second one start.
+            try:
                 before = svc.holder.current.fingerprint
                 outcomes = svc.backend.update(body.datasets, body.urls, body.force)
                 svc.holder.refresh_if_changed()  # or the poller got there first
                 return [_outcome_dict(o) for o in outcomes], svc.holder.current.fingerprint != before
+            finally:
+                svc.update_lock.release()
 
-            outcomes, changed = await loop.run_in_executor(None, run)
-        finally:
-            svc.update_lock.release()
+        outcomes, changed = await asyncio.get_running_loop().run_in_executor(None, run)
         engine = svc.holder.current
         setattr(http_request.state, ENGINE_STATE_KEY, engine)
         svc.record(

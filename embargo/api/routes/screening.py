@@ -31,9 +31,19 @@ DatasetPath = Annotated[
 ]
 StrList = Annotated[list[str], Query()]
 
-# Batches up to this size are screened on the event loop; bigger ones in a
-# worker thread, where the request timeout can abandon them.
-INLINE_QUERIES = 1
+# A single query with a few values is screened on the event loop: it takes a
+# few milliseconds, less than handing it to a thread would cost (the GIL
+# serialises the work anyway). Anything bigger goes to a worker thread,
+# where the request timeout can abandon it.
+INLINE_VALUES = 10
+
+
+def _is_small(body: MatchRequest) -> bool:
+    if len(body.queries) != 1:
+        return False
+    (query,) = body.queries.values()
+    values = sum(1 if isinstance(v, str) else len(v) for v in query.properties.values())
+    return values <= INLINE_VALUES
 
 
 def build(settings: Settings) -> APIRouter:
@@ -115,9 +125,7 @@ def build(settings: Settings) -> APIRouter:
         def work() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
             return screening.match_batch(engine, body.queries, chosen, deadline)
 
-        if len(body.queries) <= INLINE_QUERIES:
-            # A single query takes a few milliseconds: handing it to a thread
-            # costs more than it saves (the GIL serialises the work anyway).
+        if _is_small(body):
             responses, asked, answered = work()
         else:
             responses, asked, answered = await run_bounded(svc.executor, deadline, work)
