@@ -5,12 +5,15 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import sqlite3
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 
 from embargo.cli import app, settings
+from embargo.cli.lists import explained
+from embargo.settings import Settings
 
 keys_app = typer.Typer(help="Create, list and revoke API keys for `embargo serve`.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -61,6 +64,7 @@ def serve(
     resolved = settings()
     if data_dir is not None:
         resolved.data_dir = data_dir.expanduser()
+    _check_store(resolved)
     # Workers are separate processes that rebuild settings from the
     # environment, so hand the resolved values over through it.
     os.environ["EMBARGO_DATA_DIR"] = str(resolved.data_dir)
@@ -78,7 +82,22 @@ def serve(
     )
 
 
+def _check_store(resolved: Settings) -> None:
+    """Open the store once before serving: a damaged or unwritable store is one
+    clear message here rather than a traceback from every worker, and a first
+    run loads the bundled lists with a progress bar."""
+    from embargo.store import StoreError, open_store
+
+    try:
+        with open_store(resolved):
+            pass
+    except (StoreError, sqlite3.Error, OSError) as exc:
+        typer.echo(f"embargo: cannot serve from {resolved.store_path}: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
 @keys_app.command("create")
+@explained
 def keys_create(
     role: Role = typer.Option(..., "--role", help="screen: may screen; admin: may also update lists."),
 ) -> None:
@@ -93,6 +112,7 @@ def keys_create(
 
 
 @keys_app.command("list")
+@explained
 def keys_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List keys by id and role (never the keys themselves)."""
     from embargo.store import open_store
@@ -111,6 +131,7 @@ def keys_list(as_json: bool = typer.Option(False, "--json", help="Print JSON."))
 
 
 @keys_app.command("revoke")
+@explained
 def keys_revoke(key_id: str = typer.Argument(..., help="The key id shown by `embargo keys list`.")) -> None:
     """Revoke a key; running servers stop accepting it within EMBARGO_API_KEY_CACHE_SECONDS."""
     from embargo.store import open_store

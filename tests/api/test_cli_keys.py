@@ -45,3 +45,12 @@ def test_revoke_disables_the_key_and_unknown_ids_fail(tmp_path: Path) -> None:
 
 def test_unknown_role_is_a_usage_error(tmp_path: Path) -> None:
     assert _run(tmp_path, "keys", "create", "--role", "root").exit_code == 2
+
+
+def test_damaged_store_is_one_clear_line_for_keys_and_serve(tmp_path: Path) -> None:
+    (tmp_path / "embargo.sqlite3").write_bytes(b"this is not a database" * 100)
+    listed = _run(tmp_path, "keys", "list")
+    assert listed.exit_code == 1 and "not a database" in listed.output
+    served = _run(tmp_path, "serve", "--port", "1")
+    assert served.exit_code == 1 and "cannot serve" in served.output
+    assert "Traceback" not in listed.output + served.output
