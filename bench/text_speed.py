@@ -16,7 +16,8 @@ Three figures, each next to a baseline measured in the same run:
   same text. Target: < 100 ms with NER.
 * **payments/s** for MT103 and pacs.008 messages with mostly unlisted
   parties (1 in 50 names a listed person). Baseline: parsing the same
-  messages without screening. Target: >= 20,000 messages/s.
+  messages without screening. Target: >= 20,000 messages/s. Also shown:
+  the batch path (``embargo scan msgs.jsonl``) with one process per CPU.
 
 Synthetic texts are generated from a fixed seed; no article or message
 from anywhere else is used.
@@ -25,6 +26,7 @@ from anywhere else is used.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import time
@@ -33,6 +35,7 @@ from pathlib import Path
 import ahocorasick
 
 from embargo.settings import Settings
+from embargo.text.batch import BatchItem, scan_batch
 from embargo.text.formats import read_document
 from embargo.text.scan import Scanner
 
@@ -78,7 +81,7 @@ def sentence(rng: random.Random, listed_share: float) -> str:
     if rng.random() < 0.5:
         words.insert(rng.randrange(len(words)), rng.choice(_PLACES))
     if rng.random() < 0.3:
-        words.insert(rng.randrange(len(words)), f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}")
+        words.insert(rng.randrange(len(words)), f"{rng.choice(_GIVEN)} {surname(rng)}")
     if rng.random() < listed_share:
         words.insert(rng.randrange(len(words)), rng.choice(_LISTED))
     text = " ".join(words)
@@ -97,21 +100,33 @@ def corpus(rng: random.Random, size: int) -> str:
 
 def article(rng: random.Random) -> str:
     paras = []
-    for _ in range(12):
+    for _ in range(20):
         paras.append(" ".join(sentence(rng, 0.15) for _ in range(rng.randint(2, 4))))
     paras.insert(3, "Ms Assad's assets were frozen under sanctions, officials said.")
     paras.insert(6, "Mr Peskov, the Kremlin spokesman, declined to comment on the report.")
     return "\n\n".join(paras)
 
 
+_SYLLABLES = _split(
+    "ka lo mi ren sa to vel an dri ko ber gon har li mar nes or pe qui ra sto tin u va wen xi yor zel"
+)
+
+
+def surname(rng: random.Random) -> str:
+    """An invented surname, so that payment parties are mostly distinct (no warm caches)."""
+    if rng.random() < 0.5:
+        return rng.choice(_FAMILY)
+    return "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))).capitalize()
+
+
 def person(rng: random.Random) -> str:
     if rng.random() < 0.02:
         return rng.choice(_LISTED).upper()
-    return f"{rng.choice(_GIVEN)} {rng.choice(_FAMILY)}".upper()
+    return f"{rng.choice(_GIVEN)} {surname(rng)}".upper()
 
 
 def company(rng: random.Random) -> str:
-    return f"{rng.choice(_FAMILY)} {rng.choice(['TRADING', 'LOGISTICS', 'HOLDINGS', 'FOODS'])} LTD"
+    return f"{surname(rng)} {rng.choice(['TRADING', 'LOGISTICS', 'HOLDINGS', 'FOODS'])} LTD"
 
 
 def mt103(rng: random.Random, i: int) -> bytes:
@@ -157,6 +172,7 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=OUT / "text-data")
     parser.add_argument("--mb", type=float, default=5.0, help="size of the dictionary-scan corpus")
     parser.add_argument("--messages", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=0, help="batch processes (0 = one per CPU)")
     args = parser.parse_args()
     rng = random.Random(20241210)
     settings = Settings.from_env(data_dir=args.data_dir)
@@ -218,6 +234,12 @@ def main() -> None:
         n = len(docs)
         print(f"{label:8} embargo screen {n / total:10,.0f} msg/s ({flagged:,} of {n:,} flagged)   "
               f"baseline parse only {n / parse_only:10,.0f} msg/s (ratio {parse_only / total:.2f})")  # fmt: skip
+        items = iter(BatchItem(str(i), data=m) for i, m in enumerate(messages))
+        t = time.perf_counter()
+        done = sum(1 for _ in scan_batch(payments, items, workers=args.workers))
+        batch = time.perf_counter() - t
+        print(f"{label:8} embargo batch, {args.workers or os.cpu_count()} processes {done / batch:10,.0f} msg/s "
+              "(JSON report per message)")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -137,36 +137,12 @@ class Scanner:
 
         store = open_store(settings)
         snapshot = store.snapshot()
-        versions = {v.dataset: v.version for v in snapshot.versions}
         key = ";".join(f"{v.dataset}={v.version}:{v.sha256}" for v in snapshot.versions)
         loaded_key = (str(settings.data_dir), key, ner, settings.scan_threshold, settings.match_limit)
         cached = _LOADED.get(loaded_key)
         if cached is not None:
             return cached
-        dictionary = NameDictionary.cached(snapshot.iter_entities, key, settings.data_dir / "cache")
-        matcher = load_matcher(settings)
-        recogniser, note = None, None
-        if ner:
-            try:
-                recogniser = load_recogniser()
-            except NerUnavailable as exc:
-                note = str(exc)
-        else:
-            note = "named-entity recognition switched off; dictionary scan only"
-
-        def match(query: Any) -> list[Any]:
-            return list(matcher.match(query, limit=settings.match_limit))
-
-        scanner = cls(
-            dictionary,
-            match,
-            list_versions=versions,
-            threshold=settings.scan_threshold,
-            floor=settings.match_floor,
-            recogniser=recogniser,
-            ner_note=note,
-            get_entity=snapshot.get,
-        )
+        scanner = cls.from_snapshot(snapshot, load_matcher(settings), settings, ner=ner)
         _LOADED.clear()  # one snapshot's scanner at a time: they hold the whole index
         _LOADED[loaded_key] = scanner
         return scanner
@@ -179,6 +155,39 @@ class Scanner:
         clone.recogniser = None
         clone.ner_note = note
         return clone
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Any, matcher: Any, settings: Settings, *, ner: bool = True) -> Scanner:
+        """A scanner over one store snapshot and a matcher built from the same snapshot.
+
+        The name dictionary is cached on disk per list versions
+        (``<data_dir>/cache``); the NER pipeline is loaded once per process.
+        """
+        versions = {v.dataset: v.version for v in snapshot.versions}
+        key = ";".join(f"{v.dataset}={v.version}:{v.sha256}" for v in snapshot.versions)
+        dictionary = NameDictionary.cached(snapshot.iter_entities, key, settings.data_dir / "cache")
+        recogniser, note = None, None
+        if ner:
+            try:
+                recogniser = load_recogniser()
+            except NerUnavailable as exc:
+                note = str(exc)
+        else:
+            note = "named-entity recognition switched off; dictionary scan only"
+
+        def match(query: Any) -> list[Any]:
+            return list(matcher.match(query, limit=settings.match_limit))
+
+        return cls(
+            dictionary,
+            match,
+            list_versions=versions,
+            threshold=settings.scan_threshold,
+            floor=settings.match_floor,
+            recogniser=recogniser,
+            ner_note=note,
+            get_entity=snapshot.get,
+        )
 
     # -- public -----------------------------------------------------------
 
@@ -422,7 +431,7 @@ class Scanner:
             if not party.name:
                 continue
             exact = self.dictionary.lookup(party.name)
-            if not exact and not self.dictionary.might_be_listed(party.name):
+            if not exact and not self.dictionary.might_be_listed_whole(party.name):
                 continue
             groups = self._screen_party(party)
             if groups:

@@ -119,3 +119,15 @@ def test_cached_dictionary_round_trips_and_rebuilds_when_damaged(tmp_path: Path)
     cache_file.write_bytes(b"not a pickle")
     third = NameDictionary.cached(entities, "v1", tmp_path)
     assert len(calls) == 2 and third.lookup("Asma al-Assad") == ("asma",)
+
+
+def test_plain_word_shortcut_agrees_with_the_shared_normalisation(scanner) -> None:
+    from embargo.names.normalise import normalise_name
+    from embargo.text.mentions.dictionary import TokenNormaliser
+
+    words = sorted(w for w in scanner.dictionary.vocabulary if w.isascii() and w.isalpha())[::7]
+    words += ["Mr", "Ms", "El", "Ben", "Ibn", "Ltd", "OOO", "Abdullah", "Abdulrahman", "ASSAD", "al"]
+    shortcut = TokenNormaliser()
+    for word in words:
+        for form in (word, word.upper(), word.capitalize()):
+            assert shortcut(form) == " ".join(normalise_name(form).split()), form

@@ -25,7 +25,7 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import accumulate
+from itertools import accumulate, combinations, product
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +52,7 @@ _NOT_NAME_WORDS = PARTICLES | LEGAL_FORM_TOKENS | GENERIC_ORG_WORDS | frozenset(
 _PATRONYMIC = re.compile(r"(?:vich|vych|vna|ovna|evna|ichna|oglu|ogly|kyzy|qizi)$", re.IGNORECASE)
 _MIN_SINGLE_TOKEN = 6
 _CACHE_LIMIT = 400_000
-DICTIONARY_FORMAT = 3
+DICTIONARY_FORMAT = 4
 
 
 def _normaliser() -> Callable[[str], str]:
@@ -82,7 +82,13 @@ class _TokenCache(dict[str, str]):
     def __missing__(self, token: str) -> str:
         if len(self) > _CACHE_LIMIT:
             self.clear()
-        value = " ".join(self._normalise(token).split())
+        if token.isascii() and token.isalpha() and not token[:3].lower() == "abd":
+            # What the shared normalisation makes of one plain ASCII word is
+            # its lower case (tests check this against it on list words);
+            # skipping ICU here is most of the cost of unseen words.
+            value = token.lower()
+        else:
+            value = " ".join(self._normalise(token).split())
         self[token] = value
         return value
 
@@ -162,6 +168,7 @@ class NameDictionary:
         vocabulary: frozenset[str],
         near: dict[str, tuple[str, ...]],
         pairs: frozenset[int],
+        word_sets: frozenset[int],
         normaliser: TokenNormaliser | None = None,
     ) -> None:
         self._automaton = automaton
@@ -171,11 +178,20 @@ class NameDictionary:
         self.vocabulary = vocabulary
         self._near = near  # one-letter deletion of a list word -> the list words
         self._pairs = pairs  # hashes of word pairs (and sound-key pairs) within one list name
+        self._word_sets = word_sets  # hashes of the sorted distinctive words of each list name
         self._option_cache: dict[str, tuple[bool, frozenset[str], str]] = {}
         self.normaliser = normaliser or TokenNormaliser()
 
     def _state(self) -> tuple[Any, ...]:
-        return (self._automaton, self._targets, self._bics, self.vocabulary, self._near, self._pairs)
+        return (
+            self._automaton,
+            self._targets,
+            self._bics,
+            self.vocabulary,
+            self._near,
+            self._pairs,
+            self._word_sets,
+        )
 
     def near_words(self, word: str) -> set[str]:
         """List words equal to ``word`` or one edit away (for words of four letters or more).
@@ -220,9 +236,41 @@ class NameDictionary:
                     for b in options[j][1]:
                         if _pair_key(a, b) in pairs:
                             return True
-                sound_a, sound_b = options[i][2], options[j][2]
-                if sound_a and sound_b and _pair_key("~" + sound_a, "~" + sound_b) in pairs:
+                # Sounds only when spelling cannot help: neither word is a
+                # list word or one edit from one ("Moammar Qadafy" style).
+                (near_a, _, sound_a), (near_b, _, sound_b) = options[i], options[j]
+                if (
+                    not (near_a or near_b)
+                    and sound_a
+                    and sound_b
+                    and _pair_key("~" + sound_a, "~" + sound_b) in pairs
+                ):
                     return True
+        return False
+
+    def might_be_listed_whole(self, name: str) -> bool:
+        """Stricter gate for structured names (payment parties): is some part of ``name``
+        a whole list name?
+
+        True when the distinctive words of some list name, each matched
+        exactly, one edit away or as a given-name equivalent, in any order,
+        are all among the words of ``name`` (at least two of them, or one
+        word for one-word list names). "IVAN DUARTE SANCHEZ" passes for a
+        listed "Juan Duarte"; "ELENA MORETTI" passes only if some list name
+        is exactly Elena Moretti. Fast enough for tens of thousands of
+        parties per second because it never calls the matcher.
+        """
+        words = list(dict.fromkeys(self.normaliser.words(name)))[:5]
+        if not words:
+            return False
+        options = [sorted(self._options(w)[1]) for w in words]
+        sets = self._word_sets
+        smallest = 1 if len(words) == 1 else 2  # one word alone only when that is the whole name
+        for size in range(min(len(words), 4), smallest - 1, -1):
+            for combo in combinations(range(len(words)), size):
+                for spelled in product(*(options[i] for i in combo)):
+                    if _set_key(spelled) in sets:
+                        return True
         return False
 
     def _options(self, word: str) -> tuple[bool, frozenset[str], str]:
@@ -282,15 +330,27 @@ class NameDictionary:
                     near.setdefault(variant, set()).add(word)
         sounds = {w: metaphone_key(w) for w in vocabulary}
         pairs: set[int] = set()
+        word_sets: set[int] = set()
         for pattern in ids_by_pattern:
             words = [w for w in pattern.split() if len(w) > 1 and w not in _NOT_NAME_WORDS][:6]
+            if words:
+                word_sets.add(_set_key(words))
             for i in range(len(words)):
                 for j in range(i + 1, len(words)):
                     pairs.add(_pair_key(words[i], words[j]))
                     if sounds[words[i]] and sounds[words[j]]:
                         pairs.add(_pair_key("~" + sounds[words[i]], "~" + sounds[words[j]]))
         frozen_near = {k: tuple(sorted(v)) for k, v in near.items()}
-        return cls(automaton, targets, frozen_bics, vocabulary, frozen_near, frozenset(pairs), norm)
+        return cls(
+            automaton,
+            targets,
+            frozen_bics,
+            vocabulary,
+            frozen_near,
+            frozenset(pairs),
+            frozenset(word_sets),
+            norm,
+        )
 
     @classmethod
     def cached(
@@ -391,6 +451,10 @@ class NameDictionary:
             out.append(DictMatch(s, e, surface, pattern, ids))
             reach = e
         return out
+
+
+def _set_key(words: Iterable[str]) -> int:
+    return zlib.crc32(" ".join(sorted(set(words))).encode())
 
 
 def _pair_key(a: str, b: str) -> int:
