@@ -131,31 +131,8 @@ class LazyScanner:
 
     def _build(self) -> Any:
         from embargo.text import Scanner
-        from embargo.text.mentions.dictionary import NameDictionary
-        from embargo.text.ner import NerUnavailable, load_recogniser
 
-        snapshot, settings, matcher = self._snapshot, self._settings, self._matcher
-        key = ";".join(f"{v.dataset}={v.version}:{v.sha256}" for v in snapshot.versions)
-        dictionary = NameDictionary.cached(snapshot.iter_entities, key, settings.data_dir / "cache")
-        recogniser, note = None, None
-        try:
-            recogniser = load_recogniser()
-        except NerUnavailable as exc:
-            note = str(exc)
-
-        def match(query: Any) -> list[Any]:
-            return list(matcher.match(query, limit=settings.match_limit))
-
-        return Scanner(
-            dictionary,
-            match,
-            list_versions={v.dataset: v.version for v in snapshot.versions},
-            threshold=settings.scan_threshold,
-            floor=settings.match_floor,
-            recogniser=recogniser,
-            ner_note=note,
-            get_entity=snapshot.get,
-        )
+        return Scanner.from_snapshot(self._snapshot, self._matcher, self._settings)
 
     def __call__(self, text: str, format: str = "auto") -> dict[str, Any]:
         from embargo.text import Document, ScanInputError, read_document
