@@ -98,7 +98,7 @@ def detect_format(data: bytes) -> str:
     recognised by its block 4 or by a ``:20:`` reference and ``:32A:`` value
     field; HTML by its usual tags near the start; anything else is text.
     """
-    head = data[:4096].lstrip()
+    head = data[:4096].removeprefix(b"\xef\xbb\xbf").lstrip()
     if head.startswith(b"<") and (b"FIToFICstmrCdtTrf" in data[:65536] or b":pacs.008" in head):
         return "pacs008"
     text_head = data[:20000].decode("utf-8", "replace")
@@ -196,6 +196,7 @@ _ROLES_MT = {
     "57": "account with institution",
 }
 _BIC = re.compile(r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?$")
+_MT_LINE = 35
 _COUNTRY_LINE = re.compile(r"^3/([A-Z]{2})(?:/|$)")
 
 
@@ -280,9 +281,13 @@ def _mt_party(text: str, tag: str, v_start: int, v_end: int) -> Party | None:
         name = " ".join(text[s:e].strip() for s, e in name_parts)
         return Party(tag, role, name, s0, e0, schema, country)
     s0, e0 = lines[0]
-    name = text[s0:e0].strip()
+    # Lines hold 35 characters; a name that fills its line goes on in the next.
+    last = 0
+    while last + 1 < len(lines) and lines[last][1] - lines[last][0] >= _MT_LINE:
+        last += 1
+    name = " ".join(text[s:e].strip() for s, e in lines[: last + 1])
     lead = len(text[s0:e0]) - len(text[s0:e0].lstrip())
-    return Party(tag, role, name, s0 + lead, s0 + lead + len(name), schema)
+    return Party(tag, role, name, s0 + lead, lines[last][1], schema)
 
 
 def _line_of(text: str, offset: int) -> str:

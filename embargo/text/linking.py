@@ -22,6 +22,7 @@ what the full names resolve to and passes a resolver in.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -368,8 +369,6 @@ def _link_pronouns(
 ) -> None:
     timeline.sort(key=lambda t: t[0])
     positions = [t[0] for t in timeline]
-    from bisect import bisect_left
-
     for m in PRONOUN.finditer(text):
         gender = pronoun_gender(m.group())
         if gender is None:
@@ -385,6 +384,7 @@ def _link_pronouns(
             if ref.gender is None:
                 break  # an unknown-gender person was named more recently
             if ref.gender == gender:
+                new_index = -1
                 if ref.listed:
                     ref.mentions.append(
                         LinkedMention(
@@ -392,6 +392,12 @@ def _link_pronouns(
                             reason=f"pronoun {m.group()!r} after the most recent {gender} person named",
                         )
                     )  # fmt: skip
+                    new_index = len(ref.mentions) - 1
+                # Later pronouns may rest on this one ("She ... She ..."),
+                # one sentence at a time.
+                at = bisect_left(positions, m.start())
+                positions.insert(at, m.start())
+                timeline.insert(at, (m.start(), ref, new_index if ref.listed else mention_index))
                 break
             i -= 1
 

@@ -65,6 +65,22 @@ _CAPITALISED_RUN = re.compile(
     rf"(?<![\w’'-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})(?:[ \t]*(?<=[ \t-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})){{1,4}}"
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[ \t]*$")
+_SHIP_WORDS = frozenset(
+    {
+        "ship",
+        "vessel",
+        "tanker",
+        "yacht",
+        "superyacht",
+        "boat",
+        "freighter",
+        "carrier",
+        "cargo",
+        "bulker",
+        "trawler",
+    }
+)
+_PLANE_WORDS = frozenset({"aircraft", "plane", "jet", "airliner", "helicopter", "boeing", "airbus"})
 _WORD_BEFORE_COMMA = re.compile(r"([^\W\d_]+),[ \t]*$")
 _MAX_NAME_TOKENS = 8
 # Scanners by (data dir, list versions, options): reused within a process
@@ -352,8 +368,8 @@ class Scanner:
         sentence = state.sentences[sentence_at(state.sentences, span.start)] if state.sentences else None
         begin = max(sentence.start if sentence else 0, span.start - 60)
         finish = min(sentence.end if sentence else len(state.text), span.end + 40)
-        before = re.findall(r"[^\W\d_]{4,}", state.text[begin : span.start].lower())[-4:]
-        after = re.findall(r"[^\W\d_]{4,}", state.text[span.end : finish].lower())[:4]
+        before = re.findall(r"[^\W\d_]{3,}", state.text[begin : span.start].lower())[-4:]
+        after = re.findall(r"[^\W\d_]{3,}", state.text[span.end : finish].lower())[:4]
         return set(before) | set(after)
 
     def _resolve(self, state: _Doc, span: Span) -> Resolution | None:
@@ -395,11 +411,16 @@ class Scanner:
         countries = self._countries_before(state.text, span.start) if span.label == "PERSON" else []
         gender = span.gender if span.label == "PERSON" else None
         hits = self._hits(span.text, schema, gender, countries)
-        hits = [h for h in hits if h.schema not in ("Vessel", "Aircraft")]
+        own = set(span.content)
+        role_words = self._role_words(state, span)
+        # Vessels and aircraft have names like "Amore Vero" or "Elena"; they
+        # count only when the text says it is talking about a ship or plane.
+        craft = {"Vessel"} if role_words & _SHIP_WORDS else set()
+        craft |= {"Aircraft"} if role_words & _PLANE_WORDS else set()
+        hits = [h for h in hits if h.schema not in ("Vessel", "Aircraft") or h.schema in craft]
         if span.label == "PERSON" and span.method in ("ner", "fuzzy"):
             hits = [h for h in hits if h.schema in (PERSON, "LegalEntity")]
-        own = set(span.content)
-        context = (state.context_names - own) | (self._role_words(state, span) - own)
+        context = (state.context_names - own) | (role_words - own)
         groups = group_hits(
             hits, self.threshold, context=context, gender=span.gender, query_tokens=span.tokens
         )
@@ -436,7 +457,8 @@ class Scanner:
             groups = self._screen_party(party)
             if groups:
                 method = "dictionary" if exact else "fuzzy"
-                add(groups[0], LinkedMention(party.start, party.end, party.name, method, field=party.field))
+                surface = text[party.start : party.end]  # may span a continued line
+                add(groups[0], LinkedMention(party.start, party.end, surface, method, field=party.field))
         for segment in doc.segments:
             for m in self.dictionary.scan(text, segment.start, segment.end):
                 span = Span(m.start, m.end, m.text, "PERSON", "dictionary", tuple(name_tokens(m.text)))

@@ -123,3 +123,45 @@ def test_saved_page_keeps_the_article_and_drops_navigation_and_scripts() -> None
 def test_utf8_bom_is_not_part_of_the_text() -> None:
     doc = read_document("\ufeffAsma al-Assad".encode(), "bom.txt")
     assert doc.text == "Asma al-Assad"
+
+
+def test_mt103_with_crlf_lines_and_a_name_continued_on_the_next_line() -> None:
+    long_name = "INTERNATIONAL GRAIN AND FREIGHT TRA"  # 35 characters: the line is full
+    assert len(long_name) == 35
+    message = (
+        "{1:F01BANKGB2LAXXX0000000000}{2:I103BANKDEFFXXXXN}{4:\r\n"
+        ":20:REF1\r\n:32A:240611EUR1,00\r\n"
+        f":50K:/12345678\r\n{long_name}\r\nDING LIMITED\r\n1 DOCK ROAD\r\n"
+        ":59:JOHN DOE\r\n:70:PAYMENT\r\n-}"
+    )
+    doc = read_document(message.encode(), "crlf.fin")
+    assert doc.format == "mt103"
+    ordering = next(p for p in doc.parties if p.field == "50K")
+    assert ordering.name == f"{long_name} DING LIMITED"
+    assert doc.text[ordering.start : ordering.end] == f"{long_name}\r\nDING LIMITED"
+    beneficiary = next(p for p in doc.parties if p.field == "59")
+    assert beneficiary.name == "JOHN DOE" and doc.text[beneficiary.start : beneficiary.end] == "JOHN DOE"
+    (remittance,) = doc.segments
+    assert doc.text[remittance.start : remittance.end] == "PAYMENT"
+
+
+def test_bare_mt103_fields_without_blocks_are_read() -> None:
+    doc = read_document(b":20:X\n:32A:240101USD5,00\n:50A:/ACC1\nDEUTDEFF\n:59:ACME LTD\n", "bare.txt")
+    assert doc.format == "mt103"
+    assert {p.field: (p.name or p.bic) for p in doc.parties} == {"50A": "DEUTDEFF", "59": "ACME LTD"}
+
+
+def test_pacs008_with_byte_order_mark_and_prefixed_namespace_is_detected_and_read() -> None:
+    data = (
+        b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>'
+        b'<p:Document xmlns:p="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.02"><p:FIToFICstmrCdtTrf>'
+        b"<p:CdtTrfTxInf><p:Cdtr><p:Nm>Example Freight GmbH</p:Nm></p:Cdtr></p:CdtTrfTxInf>"
+        b"<p:CdtTrfTxInf><p:Dbtr><p:Nm>Second Debtor SA</p:Nm></p:Dbtr></p:CdtTrfTxInf>"
+        b"</p:FIToFICstmrCdtTrf></p:Document>"
+    )
+    assert detect_format(data) == "pacs008"
+    doc = read_document(data, "bom.xml")
+    assert [(p.field, p.name) for p in doc.parties] == [
+        ("Cdtr", "Example Freight GmbH"),
+        ("Dbtr", "Second Debtor SA"),
+    ]
