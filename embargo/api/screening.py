@@ -175,16 +175,18 @@ def result_of(hit: Any) -> dict[str, Any]:
     }
 
 
+def topics_of(result: dict[str, Any]) -> set[str]:
+    """FtM topics of a result: its own, else ``sanction`` (every list embargo loads is a
+    sanctions list), so yente clients filtering on ``topics=sanction`` keep them."""
+    return set(result["properties"].get("topics", [])) or {"sanction"}
+
+
 def _keep(result: dict[str, Any], params: MatchParams) -> bool:
     if result["id"] in params.exclude_entity_ids:
         return False
     if result["schema"] in params.exclude_schemata:
         return False
-    if params.topics:
-        topics = set(result["properties"].get("topics", []))
-        if not topics & params.topics:
-            return False
-    return True
+    return not params.topics or bool(topics_of(result) & params.topics)
 
 
 def match_one(

@@ -68,3 +68,10 @@ def test_features_come_from_the_name_score_and_the_secondary_verdicts() -> None:
 def test_explanations_without_scores_give_no_features() -> None:
     assert features_of(None) == ({}, {})
     assert features_of({"secondary": "odd"}) == ({}, {})
+
+
+def test_listed_parties_count_as_sanctioned_for_topic_filters() -> None:
+    from embargo.api.screening import topics_of
+
+    assert topics_of({"properties": {}}) == {"sanction"}
+    assert topics_of({"properties": {"topics": ["crime"]}}) == {"crime"}

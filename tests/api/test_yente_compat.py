@@ -157,3 +157,8 @@ def test_entity_relations_are_nested_as_yente_nests_them(
 def snapshot_has(data_dir: Path, entity_id: str) -> bool:
     with open_store(Settings(data_dir=data_dir)) as store:
         return store.snapshot().get(entity_id) is not None
+
+
+def test_client_topic_filter_keeps_sanctioned_parties(yente: Client) -> None:
+    assert yente.match(Person(name=["Vladimir Putin"]), topics=["sanction"]).results
+    assert yente.match(Person(name=["Vladimir Putin"]), topics=["crime.fraud"]).results == []
