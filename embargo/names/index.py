@@ -26,6 +26,7 @@ import json
 import math
 import pickle
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,12 +97,13 @@ class KeyTable:
     of lists it takes seconds to unpickle, as two numpy arrays milliseconds.
     """
 
-    def __init__(self, pairs: list[tuple[int, int]]) -> None:
-        pairs.sort()
-        hashes = np.fromiter((h for h, _ in pairs), dtype=np.uint32, count=len(pairs))
-        self.ids = np.fromiter((t for _, t in pairs), dtype=np.int32, count=len(pairs))
-        self.keys, self.starts = np.unique(hashes, return_index=True)
-        self.ends = np.append(self.starts[1:], len(pairs))
+    def __init__(self, hashes: array[int] | None = None, ids: array[int] | None = None) -> None:
+        h = np.frombuffer(hashes or array("I"), dtype=np.uint32)
+        t = np.frombuffer(ids or array("i"), dtype=np.int32)
+        order = np.argsort(h, kind="stable")
+        self.ids = t[order].copy()
+        self.keys, self.starts = np.unique(h[order], return_index=True)
+        self.ends = np.append(self.starts[1:], len(order))
 
     def lookup(self, keys: Iterable[str]) -> set[int]:
         wanted = np.fromiter((_key_hash(k) for k in keys), dtype=np.uint32)
@@ -162,7 +164,7 @@ class NameIndex:
         self.by_metaphone: dict[str, list[int]] = {}
         self.by_consonant_abjad: dict[str, list[int]] = {}
         self.by_consonant: dict[str, list[int]] = {}
-        self.by_deletion = KeyTable([])
+        self.by_deletion = KeyTable()
         self.by_identifier: dict[str, list[int]] = {}
         self._similar_cache: dict[tuple[str, bool], dict[int, tuple[float, str]]] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
@@ -185,11 +187,11 @@ class NameIndex:
             pos = by_id.get(entity.id)
             if pos is None:
                 pos = by_id[entity.id] = len(index.entities)
-                index.entities.append(_record(entity))
+                index.entities.append(entity_record(entity))
                 seen[pos] = set()
             else:
                 _merge_record(index.entities[pos], entity)
-            for prop, text, lang in _entity_names(entity):
+            for prop, text, lang in entity_names(entity):
                 for tokens in name_variants(text, entity.schema):
                     if tokens in seen[pos]:
                         continue
@@ -272,7 +274,8 @@ class NameIndex:
         self.var_schema = np.array(var_schema, dtype=np.int8)
         self.var_datasets = np.array(var_datasets, dtype=np.int64)
         self.postings = [np.array(p, dtype=np.int32) for p in postings]
-        deletion_pairs: list[tuple[int, int]] = []
+        deletion_hashes = array("I")
+        deletion_ids = array("i")
         for tid, tok in enumerate(self.tokens):
             if len(tok) < 2:
                 continue
@@ -287,8 +290,10 @@ class NameIndex:
                     self.by_consonant_abjad.setdefault(ckey, []).append(tid)
             budget = edit_budget(len(tok))
             if budget:
-                deletion_pairs.extend((_key_hash(key), tid) for key in deletions(tok, budget))
-        self.by_deletion = KeyTable(deletion_pairs)
+                keys = deletions(tok, budget)
+                deletion_hashes.extend([zlib.crc32(k.encode()) for k in keys])
+                deletion_ids.extend([tid] * len(keys))
+        self.by_deletion = KeyTable(deletion_hashes, deletion_ids)
         patronymics: list[set[str]] = [set() for _ in self.entities]
         for pos, tokens, *_rest in variants:
             patronymics[pos].update(t for t in tokens if is_patronymic(t))
@@ -450,7 +455,7 @@ class NameIndex:
         return index
 
 
-def _entity_names(entity: Entity) -> Iterator[tuple[str, str, str | None]]:
+def entity_names(entity: Entity) -> Iterator[tuple[str, str, str | None]]:
     any_name = False
     for st in entity.names():
         any_name = True
@@ -462,7 +467,7 @@ def _entity_names(entity: Entity) -> Iterator[tuple[str, str, str | None]]:
             yield NAME_PROPS[0], joined, None
 
 
-def _record(entity: Entity) -> EntityRecord:
+def entity_record(entity: Entity) -> EntityRecord:
     record = EntityRecord(
         id=entity.id,
         caption=entity.caption,

@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from embargo.model import PERSON
+from embargo.model import PERSON, Entity, schemas_compatible
 from embargo.names.explain import explain
-from embargo.names.index import NameIndex, normalise_gender
+from embargo.names.index import NameIndex, entity_names, entity_record, normalise_gender
 from embargo.names.normalise import name_variants
 from embargo.names.query import Query
 from embargo.names.score import (
@@ -39,13 +39,14 @@ from embargo.names.score import (
     compare_birth_dates,
     compare_identifiers,
     compare_sets,
+    fixed_weight,
     is_patronymic,
     normalise_identifier,
     score_name,
     soft_tokens,
 )
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, token_similarity
-from embargo.names.translit import is_abjad
+from embargo.names.translit import is_abjad, script_group
 from embargo.settings import Settings
 
 
@@ -324,16 +325,156 @@ class Matcher:
 
     def _secondary(self, query: Query, pos: int) -> dict[str, dict[str, Any]]:
         index = self.index
-        gender = index.ent_gender[pos]
-        query_gender = normalise_gender(query.gender)
-        return {
-            "birthDate": compare_birth_dates(query.birth_dates, index.ent_birth_dates[pos]),
-            "nationality": compare_sets(query.countries, index.ent_countries[pos], "nationality"),
-            "gender": compare_sets(
-                [query_gender] if query_gender else [], [gender] if gender else [], "gender"
-            ),
-            "identifiers": compare_identifiers(query.identifiers, index.ent_identifiers[pos]),
-        }
+        return _secondary_of(
+            query,
+            index.ent_birth_dates[pos],
+            index.ent_countries[pos],
+            index.ent_gender[pos],
+            index.ent_identifiers[pos],
+        )
+
+    # --- measurement helpers ----------------------------------------------------
+
+    def candidates(self, query: Query, floor: float | None = None) -> list[str]:
+        """Ids of the entities the index would score for ``query``, best bound first.
+
+        This is the candidate set before precise scoring (and before any
+        limit); ``floor`` defaults to the configured one.
+        """
+        base_floor = self.settings.match_floor if floor is None else floor
+        bonus = (DOB_BONUS["exact"] if query.birth_dates else 0.0) + (
+            COUNTRY_AGREE if query.countries else 0.0
+        )
+        bound = min(base_floor, self._lowest_threshold(None)) - bonus
+        mask = _and(self.index.schema_mask(query.schema), self.index.dataset_mask(query.datasets))
+        reach: dict[int, float] = {}
+        for qname in self._query_names(query):
+            vids, upper = self._candidates(qname, bound, mask)
+            for vid, up in zip(vids.tolist(), upper.tolist(), strict=True):
+                pos = int(self.index.var_entity[vid])
+                reach[pos] = max(reach.get(pos, 0.0), up)
+        for pos in self._identifier_hits(query, query.datasets, mask):
+            reach[pos] = max(reach.get(pos, 0.0), 1.0)
+        return [self.index.ent_id[p] for p in sorted(reach, key=lambda p: -reach[p])]
+
+    def score(self, query: Query, entity: Entity | str, threshold: float | None = None) -> Hit | None:
+        """Score ``query`` against one entity, with the whole index's name statistics.
+
+        ``entity`` is an indexed entity id or any :class:`Entity` (indexed or
+        not). Returns the hit whatever its score (no floor), or None when the
+        entity has no name or is of an incompatible schema.
+        """
+        index = self.index
+        if isinstance(entity, str):
+            pos = self._position(entity)
+            if pos is None:
+                return None
+            record = index.record(pos)
+            variants = [
+                (index.var_text[v], index.var_kind[v], index.var_lang[v], index.var_script[v],
+                 [index.tokens[t] for t in index.var_tokens[v]])
+                for v in index.variants_of(pos)
+            ]  # fmt: skip
+            patronymics: tuple[str, ...] = index.ent_patronymics[pos]
+        else:
+            record = entity_record(entity)
+            variants = [
+                (text, prop, lang, script_group(text), list(tokens))
+                for prop, text, lang in entity_names(entity)
+                for tokens in name_variants(text, entity.schema)
+            ]
+            patronymics = tuple(sorted({t for *_, toks in variants for t in toks if is_patronymic(t)}))
+        if query.schema is not None and not schemas_compatible(query.schema, record.schema):
+            return None
+        best: tuple[NameMatch, int, _QueryName] | None = None
+        for qname in self._query_names(query):
+            for i, (text, _kind, _lang, _script, tokens) in enumerate(variants):
+                name = self._score_tokens(
+                    qname, tokens, is_abjad(text), record.schema, query.schema, patronymics
+                )
+                if best is None or name.score > best[0].score:
+                    best = (name, i, qname)
+        if best is None:
+            return None
+        name, i, qname = best
+        text, kind, lang, script, _tokens = variants[i]
+        secondary = _secondary_of(
+            query, record.birth_dates, record.countries, record.gender, record.identifiers
+        )
+        score = combine(name.score, name.exact, secondary)
+        limit = self.threshold_for(record.schema, record.datasets, threshold)
+        explanation = explain(
+            query_name=qname.text,
+            matched_name=text,
+            name_type=kind,
+            lang=lang,
+            script=script,
+            name=name,
+            secondary=secondary,
+            band=band(score, name.exact),
+            dataset_versions=index.dataset_versions(record.datasets),
+            threshold=limit,
+        )
+        return Hit(
+            id=record.id,
+            caption=record.caption,
+            schema=record.schema,
+            datasets=list(record.datasets),
+            properties=record.properties,
+            score=score,
+            match=score >= limit,
+            explanation=explanation,
+        )
+
+    def _position(self, entity_id: str) -> int | None:
+        positions = self.__dict__.get("_positions")
+        if positions is None:
+            positions = {eid: i for i, eid in enumerate(self.index.ent_id)}
+            self.__dict__["_positions"] = positions
+        return positions.get(entity_id)
+
+    def _score_tokens(
+        self,
+        qname: _QueryName,
+        tokens: list[str],
+        abjad: bool,
+        schema: str,
+        query_schema: str | None,
+        patronymics: tuple[str, ...],
+    ) -> NameMatch:
+        index = self.index
+        weights = [
+            index.weights[index.vocab[t]] if t in index.vocab else (fixed_weight(t) or index.max_weight)
+            for t in tokens
+        ]
+
+        def similarity(i: int, j: int) -> tuple[float, str]:
+            return token_similarity(qname.tokens[i], tokens[j], qname.abjad, abjad)
+
+        person = query_schema == PERSON or schema == PERSON
+        name = score_name(
+            qname.tokens,
+            qname.weights,
+            tokens,
+            weights,
+            similarity,
+            person=person,
+            rare_weight=index.rare_weight,
+        )
+        if name.unmatched_query and patronymics:
+            for token in name.unmatched_query:
+                if is_patronymic(token) and not any(token_similarity(token, p)[0] > 0 for p in patronymics):
+                    return score_name(
+                        qname.tokens,
+                        qname.weights,
+                        tokens,
+                        weights,
+                        similarity,
+                        person=person,
+                        soften=False,
+                        rare_weight=index.rare_weight,
+                    )
+        return name
 
     def _hit(
         self,
@@ -378,6 +519,22 @@ class Matcher:
         """A matcher over the store's active versions, using the on-disk index cache."""
         snapshot = store.snapshot()
         return cls(_cached_index(snapshot, settings), settings)
+
+
+def _secondary_of(
+    query: Query,
+    birth_dates: Iterable[str],
+    countries: Iterable[str],
+    gender: str | None,
+    identifiers: Iterable[str],
+) -> dict[str, dict[str, Any]]:
+    query_gender = normalise_gender(query.gender)
+    return {
+        "birthDate": compare_birth_dates(query.birth_dates, list(birth_dates)),
+        "nationality": compare_sets(query.countries, list(countries), "nationality"),
+        "gender": compare_sets([query_gender] if query_gender else [], [gender] if gender else [], "gender"),
+        "identifiers": compare_identifiers(query.identifiers, list(identifiers)),
+    }
 
 
 def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:

@@ -84,7 +84,8 @@ LEGAL_FORMS: dict[str, str] = {
     "limited liability partnership": "llp", "llp": "llp",
     "obshchestvo s ogranichennoy otvetstvennostyu": "llc", "too": "llc", "tov": "llc",
     "ltd": "ltd", "limited": "ltd", "co ltd": "ltd", "pty ltd": "ltd", "pvt ltd": "ltd", "pte ltd": "ltd",
-    "gmbh": "gmbh", "gesellschaft mit beschrankter haftung": "gmbh", "ag": "ag", "aktiengesellschaft": "ag",
+    "gmbh": "gmbh", "gesellschaft mit beschrankter haftung": "gmbh",
+    "gesellschaft mit beschraenkter haftung": "gmbh", "ag": "ag", "aktiengesellschaft": "ag",
     "sa": "sa", "s a": "sa", "sociedad anonima": "sa", "societe anonyme": "sa", "sarl": "sarl",
     "sas": "sas", "srl": "srl", "spa": "spa", "s p a": "spa", "bv": "bv", "nv": "nv",
     "pjsc": "pjsc", "pao": "pjsc", "public joint stock company": "pjsc", "public joint-stock company": "pjsc",
@@ -127,6 +128,8 @@ GENERIC_ORG_WORDS: frozenset[str] = frozenset(
     }
 )  # fmt: skip
 
+# "AlHamed", "ElSayed", "AbuBakr": a particle glued to a capitalised name.
+_CAMEL_PARTICLE = re.compile(r"\b(Al|El|Abu|Abou|Bin|Ibn|Ben)(?=[A-Z][a-z])")
 _APOSTROPHES = re.compile(r"['`´’‘ʼʻ]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 
@@ -134,7 +137,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 @lru_cache(maxsize=100_000)
 def tokenize_name(text: str) -> list[str]:
     """Transliterated, case-folded tokens; punctuation other than apostrophes splits."""
-    text = transliterate(text).casefold()
+    text = _CAMEL_PARTICLE.sub(r"\1 ", transliterate(text)).casefold()
     text = _APOSTROPHES.sub("", text)
     text = _SUN_ARTICLE.sub("al ", text)
     text = _ABD.sub(r"\1 al ", text)

@@ -21,10 +21,12 @@ import jellyfish
 
 # Applied in order. Digraphs first so that "kh" does not become "k" + "h".
 _DIGRAPHS = (
+    ("schtsch", "s"),  # German romanisation of Russian shch
+    ("tsch", "c"),  # German ch
+    ("shch", "s"),
     ("tch", "c"),
     ("sch", "s"),
-    ("shch", "s"),
-    ("kh", "k"),
+    ("kh", "h"),  # Russian/Arabic kh is written h as often (Khan / Han)
     ("gh", "g"),
     ("dh", "d"),
     ("th", "t"),

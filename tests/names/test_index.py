@@ -111,3 +111,28 @@ def test_index_round_trips_through_its_cache_format(small_index):
     restored = NameIndex.loads(small_index.dumps())
     matcher = Matcher(restored, Settings())
     assert matcher.match(Query(names=["Asma al-Assad"]))[0].id == "asma"
+
+
+def test_candidates_lists_what_would_be_scored(small_matcher):
+    query = Query(names=["Vladimir Putin"], schema="Person")
+    found = small_matcher.candidates(query)
+    assert found[0] == "putin"
+    assert {h.id for h in small_matcher.match(query, limit=0)} <= set(found)
+
+
+def test_score_one_entity_agrees_with_match(small_matcher):
+    query = Query(names=["Dmitry Sergeyevich Peskov"], schema="Person", birth_dates=["1967"])
+    by_match = {h.id: h.score for h in small_matcher.match(query, floor=0.0, limit=0)}
+    for eid in ("peskov-s", "peskov-n"):
+        assert small_matcher.score(query, eid).score == by_match[eid]
+    assert small_matcher.score(query, "unknown-id") is None
+
+
+def test_score_unindexed_entity_uses_index_statistics(small_matcher):
+    from tests.names.conftest import make_entity
+
+    outsider = make_entity("outsider", "Person", "Mohammed Peskov")
+    common = small_matcher.score(Query(names=["Mohammed Karimov"]), outsider)
+    rare = small_matcher.score(Query(names=["Ivan Peskov"]), outsider)
+    assert rare.score > common.score
+    assert small_matcher.score(Query(names=["Mohammed Peskov"], schema="Vessel"), outsider) is None
