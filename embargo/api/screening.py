@@ -46,6 +46,7 @@ class MatchParams:
     exclude_entity_ids: frozenset[str] = frozenset()
     exclude_schemata: frozenset[str] = frozenset()
     topics: frozenset[str] = frozenset()
+    countries: frozenset[str] = frozenset()  # lower-case ISO codes; search only
 
 
 @dataclass
@@ -181,10 +182,20 @@ def topics_of(result: dict[str, Any]) -> set[str]:
     return set(result["properties"].get("topics", [])) or {"sanction"}
 
 
+_COUNTRY_PROPS = ("country", "nationality", "citizenship", "jurisdiction")
+
+
+def countries_of(result: dict[str, Any]) -> set[str]:
+    properties = result["properties"]
+    return {str(v).lower() for prop in _COUNTRY_PROPS for v in properties.get(prop, [])}
+
+
 def _keep(result: dict[str, Any], params: MatchParams) -> bool:
     if result["id"] in params.exclude_entity_ids:
         return False
     if result["schema"] in params.exclude_schemata:
+        return False
+    if params.countries and not countries_of(result) & params.countries:
         return False
     return not params.topics or bool(topics_of(result) & params.topics)
 
@@ -281,6 +292,7 @@ def search(
         datasets=params.datasets,
         exclude_schemata=params.exclude_schemata,
         topics=params.topics,
+        countries=params.countries,
     )
     found: dict[str, dict[str, Any]] = {}
     exact = engine.snapshot.get(q)

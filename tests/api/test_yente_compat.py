@@ -162,3 +162,15 @@ def snapshot_has(data_dir: Path, entity_id: str) -> bool:
 def test_client_topic_filter_keeps_sanctioned_parties(yente: Client) -> None:
     assert yente.match(Person(name=["Vladimir Putin"]), topics=["sanction"]).results
     assert yente.match(Person(name=["Vladimir Putin"]), topics=["crime.fraud"]).results == []
+
+
+def test_client_search_country_filter(yente: Client) -> None:
+    syrian = yente.search("Assad", countries=["sy"], limit=10)
+    assert syrian.results
+    for result in syrian.results:
+        linked = {
+            v.lower()
+            for p in ("country", "nationality", "citizenship", "jurisdiction")
+            for v in result.properties.get(p, [])
+        }  # type: ignore[union-attr]
+        assert "sy" in linked

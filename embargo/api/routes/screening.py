@@ -1,5 +1,6 @@
 """yente-compatible screening routes: /match, /search, /entities, /algorithms."""
 
+import dataclasses
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
@@ -155,6 +156,9 @@ def build(settings: Settings) -> APIRouter:
         exclude_dataset: StrList = [],  # noqa: B006
         exclude_schema: StrList = [],  # noqa: B006
         topics: StrList = [],  # noqa: B006
+        countries: Annotated[
+            list[str], Query(description="Only parties linked to these countries (ISO codes).")
+        ] = [],  # noqa: B006
         principal: Principal = require("screen"),
         engine: Engine = Depends(use_engine),
         svc: Services = Depends(services),
@@ -162,6 +166,7 @@ def build(settings: Settings) -> APIRouter:
         chosen = params(
             engine, dataset, None, None, limit, include_dataset, exclude_dataset, exclude_schema, [], topics
         )
+        chosen = dataclasses.replace(chosen, countries=frozenset(c.lower() for c in countries))
         deadline = Deadline(settings.request_timeout)
         results, more = await run_bounded(
             svc.executor, deadline, lambda: screening.search(engine, q, chosen, offset, schema, deadline)
