@@ -160,6 +160,7 @@ class Span:
     title: str | None = None
     gender: str | None = None  # what the text says (title, then pronoun nearby)
     field: str | None = None
+    tentative: bool = False  # only worth reporting if it turns out to be listed
 
     @property
     def content(self) -> tuple[str, ...]:

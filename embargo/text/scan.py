@@ -274,14 +274,12 @@ class Scanner:
         for ner in ner_spans:
             if ner.label not in NAME_LABELS or overlaps(ner.start, ner.end):
                 continue
-            if (
-                ner.label == "ORG"
-                and _plain_sentence_opener(text, ner)
-                and not self.dictionary.near_word(self.dictionary.normaliser(ner.text))
-            ):
+            opener = ner.label == "ORG" and _plain_sentence_opener(text, ner)
+            if opener and not self.dictionary.near_word(self.dictionary.normaliser(ner.text)):
                 continue
             span = self._make_span(text, ner.start, ner.end, ner.label, "ner")
             if span is not None:
+                span.tentative = opener  # "Yacht brokers said": screened, not reported as unlisted
                 spans.append(span)
                 taken.append((ner.start, ner.end))
         taken += places
@@ -398,8 +396,8 @@ class Scanner:
                 if all(a.id != other.primary.id for a in alts):
                     alts.append(Candidate(other.primary.id, other.primary.caption, other.primary.score))
             return Resolution(ident, True, group.ids, group.gender or span.gender)
-        if span.method == "fuzzy":
-            return None  # capitalised runs only matter when they are listed
+        if span.method == "fuzzy" or span.tentative:
+            return None  # capitalised runs and sentence-opening words only matter when listed
         if span.method == "dictionary":
             return None  # verbatim list name the matcher rejects on context: not a party
         unlisted_key = "unlisted:" + " ".join(span.content)

@@ -31,6 +31,7 @@ def test_story_links_titled_short_form_and_collapses_the_unlisted_lawyer(scanner
     assert "gb-hmt-15805" not in ids_of(report)  # "the Kremlin spokesman" is Sergeyevich
     short = next(m for m in peskov["mentions"] if m["text"] == "Peskov")
     assert short["method"] == "link" and short["title"] == "Mr"
+    assert "Yacht" not in {u["text"] for u in report["unlisted"]}  # "Yacht brokers said..."
     lawyer = next(u for u in report["unlisted"] if u["text"] == "Marta Kowalczyk")
     assert [m["text"] for m in lawyer["mentions"]] == ["Marta Kowalczyk", "Kowalczyk"]
     categories = {r["category"] for r in report["risks"]}
