@@ -249,12 +249,19 @@ def _summary(results: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def asked_summary(queries: Mapping[str, Any]) -> dict[str, Any]:
+    """What a batch asked, bounded, for the audit trail."""
+    return {
+        qid: {"schema": example.schema_, "properties": clip_properties(example.properties)}
+        for qid, example in queries.items()
+    }
+
+
 def match_batch(
     engine: Engine, queries: Mapping[str, Any], params: MatchParams, deadline: Deadline
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """(yente ``responses``, audit request, audit summary) for a batch of queries."""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(yente ``responses``, audit summary of the answers) for a batch of queries."""
     responses: dict[str, Any] = {}
-    asked: dict[str, Any] = {}
     answered: dict[str, Any] = {}
     for qid, example in queries.items():
         deadline.check()
@@ -268,9 +275,8 @@ def match_batch(
         if outcome.detail:
             response["detail"] = outcome.detail
         responses[qid] = response
-        asked[qid] = {"schema": example.schema_, "properties": clip_properties(example.properties)}
         answered[qid] = outcome.summary or _summary(outcome.results)
-    return responses, asked, answered
+    return responses, answered
 
 
 def search(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,9 +16,17 @@ from embargo.api.audit import AuditRecord, AuditWriter
 from embargo.api.auth import Principal
 from embargo.api.backend import Backend
 from embargo.api.engine import Engine, EngineHolder
+from embargo.api.limits import RequestTimedOut
 from embargo.api.metrics import Metrics
 from embargo.api.stamping import ENGINE_STATE_KEY
 from embargo.settings import Settings
+
+
+@dataclass
+class Audit:
+    """What a screening request answered, in summary (filled in by the route)."""
+
+    answered: Any = None
 
 
 @dataclass
@@ -28,6 +38,28 @@ class Services:
     metrics: Metrics
     executor: ThreadPoolExecutor
     update_lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @contextmanager
+    def audited(self, principal: Principal, action: str, engine: Engine, asked: Any) -> Iterator[Audit]:
+        """Audit one screening request, including one that fails or times out.
+
+        The block sets ``answered`` on the yielded object; a request that
+        raises instead is recorded with the error it answered.
+        """
+        audit = Audit()
+        try:
+            yield audit
+        except Exception as exc:
+            status = getattr(exc, "status_code", 408 if isinstance(exc, RequestTimedOut) else 500)
+            self.record(
+                principal,
+                action,
+                engine,
+                asked,
+                {"error": status, "detail": str(getattr(exc, "detail", exc))},
+            )
+            raise
+        self.record(principal, action, engine, asked, audit.answered)
 
     def record(self, principal: Principal, action: str, engine: Engine, asked: Any, answered: Any) -> None:
         self.audit.submit(

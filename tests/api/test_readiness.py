@@ -51,6 +51,9 @@ def test_requests_over_their_time_budget_answer_408(strict_server: Server) -> No
             assert response.status_code == 408
             assert "EMBARGO_REQUEST_TIMEOUT" in response.json()["detail"]
         assert client.get("/healthz").status_code == 200  # the server itself is fine
+        entries = client.get("/audit", params={"limit": 5}).json()["entries"]
+        assert entries[0]["action"] == "match" and entries[0]["response"]["error"] == 408
+        assert entries[0]["actor"] == "local"  # --no-auth requests are recorded as the local user
 
 
 def test_lists_older_than_the_maximum_age_make_the_server_not_ready(strict_server: Server) -> None:

@@ -123,3 +123,14 @@ def test_metrics_count_requests_by_route_and_report_lists(
     )
     assert 'embargo_http_request_duration_seconds_bucket{route="/match/{dataset}",le="+Inf"}' in metrics.text
     assert "embargo_list_age_days" in metrics.text
+
+
+def test_failed_screening_is_audited_with_its_error(
+    screen_client: httpx.Client, admin_client: httpx.Client
+) -> None:
+    marker = f"Failname {uuid.uuid4().hex[:8]}"
+    body = {"queries": {"q": {"schema": "Person", "properties": {"name": [marker]}}}}
+    assert screen_client.post("/match/no_such_list", json=body).status_code == 404
+    entries = admin_client.get("/audit", params={"limit": 50}).json()["entries"]
+    entry = next(e for e in entries if marker in str(e["request"]))
+    assert entry["response"]["error"] == 404 and "no_such_list" in entry["response"]["detail"]

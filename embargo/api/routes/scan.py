@@ -47,15 +47,16 @@ def build(settings: Settings) -> APIRouter:
         scanner = engine.scanner
         if scanner is None:
             raise HTTPException(status_code=404, detail="text scanning is not available in this installation")
-        deadline = Deadline(settings.request_timeout)
-        report = await run_bounded(svc.executor, deadline, lambda: scanner(body.text, body.format))
         asked = {
             "chars": len(body.text),
             "format": body.format,
             "sha256": hashlib.sha256(body.text.encode("utf-8", "surrogatepass")).hexdigest(),
             "start": body.text[:200],
         }
-        svc.record(principal, "scan", engine, asked, _summary(report))
+        with svc.audited(principal, "scan", engine, asked) as audit:
+            deadline = Deadline(settings.request_timeout)
+            report = await run_bounded(svc.executor, deadline, lambda: scanner(body.text, body.format))
+            audit.answered = _summary(report)
         return JSONResponse({**report, **stamp(engine)})
 
     return router

@@ -109,35 +109,36 @@ def build(settings: Settings) -> APIRouter:
         svc: Services = Depends(services),
     ) -> Any:
         check_batch_size(len(body.queries), settings.max_queries_per_batch)
-        chosen = params(
-            engine,
-            dataset,
-            threshold,
-            cutoff,
-            limit,
-            include_dataset,
-            exclude_dataset,
-            exclude_schema,
-            exclude_entity_ids,
-            topics,
-        )
-        deadline = Deadline(settings.request_timeout)
-
-        def work() -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-            return screening.match_batch(engine, body.queries, chosen, deadline)
-
-        if _is_small(body):
-            responses, asked, answered = work()
-        else:
-            responses, asked, answered = await run_bounded(svc.executor, deadline, work)
-        request_summary = {
+        asked = {
             "dataset": dataset,
             "threshold": threshold,
             "cutoff": cutoff,
             "limit": limit,
-            "queries": asked,
+            "queries": screening.asked_summary(body.queries),
         }
-        svc.record(principal, "match", engine, request_summary, answered)
+        with svc.audited(principal, "match", engine, asked) as audit:
+            chosen = params(
+                engine,
+                dataset,
+                threshold,
+                cutoff,
+                limit,
+                include_dataset,
+                exclude_dataset,
+                exclude_schema,
+                exclude_entity_ids,
+                topics,
+            )
+            deadline = Deadline(settings.request_timeout)
+
+            def work() -> tuple[dict[str, Any], dict[str, Any]]:
+                return screening.match_batch(engine, body.queries, chosen, deadline)
+
+            if _is_small(body):
+                responses, answered = work()
+            else:
+                responses, answered = await run_bounded(svc.executor, deadline, work)
+            audit.answered = answered
         return JSONResponse({"responses": responses, "limit": limit, **stamp(engine)})
 
     @router.get(
@@ -163,22 +164,27 @@ def build(settings: Settings) -> APIRouter:
         engine: Engine = Depends(use_engine),
         svc: Services = Depends(services),
     ) -> Any:
-        chosen = params(
-            engine, dataset, None, None, limit, include_dataset, exclude_dataset, exclude_schema, [], topics
-        )
-        chosen = dataclasses.replace(chosen, countries=frozenset(c.lower() for c in countries))
-        deadline = Deadline(settings.request_timeout)
-        results, more = await run_bounded(
-            svc.executor, deadline, lambda: screening.search(engine, q, chosen, offset, schema, deadline)
-        )
-        total = offset + len(results)
-        svc.record(
-            principal,
-            "search",
-            engine,
-            {"dataset": dataset, "q": q[:500], "schema": schema, "limit": limit, "offset": offset},
-            {"total": total, "ids": [r["id"] for r in results]},
-        )
+        asked = {"dataset": dataset, "q": q[:500], "schema": schema, "limit": limit, "offset": offset}
+        with svc.audited(principal, "search", engine, asked) as audit:
+            chosen = params(
+                engine,
+                dataset,
+                None,
+                None,
+                limit,
+                include_dataset,
+                exclude_dataset,
+                exclude_schema,
+                [],
+                topics,
+            )
+            chosen = dataclasses.replace(chosen, countries=frozenset(c.lower() for c in countries))
+            deadline = Deadline(settings.request_timeout)
+            results, more = await run_bounded(
+                svc.executor, deadline, lambda: screening.search(engine, q, chosen, offset, schema, deadline)
+            )
+            total = offset + len(results)
+            audit.answered = {"total": total, "ids": [r["id"] for r in results]}
         return JSONResponse(
             {
                 "results": results,
