@@ -200,6 +200,12 @@ def evaluate(
             _record(table, "retrieval", "logic-v2", pair, l_pred)
             if pair.label and pair.retrieval == "candidate":
                 _record(table, "candidates", "embargo", pair, pair.candidate_id in returned)
+                # A matched record of another party ranked first: a reviewer
+                # would see the wrong person on top even though the right one
+                # is there too.
+                top = hits[0] if hits else None
+                wrong_top = top is not None and top.match and top.id not in pair.expected_ids
+                _record(table, "wrong_top", "embargo", pair, wrong_top)
             row["retrieval"] = {
                 "embargo_match": e_pred,
                 "top": [(h.id, h.caption, round(h.score, 4), h.match) for h in hits[:3]],
@@ -346,6 +352,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"{c}={table[('candidates', 'embargo', split, c)].recall:.3f}"
                 for c in [*categories, "overall"]
                 if ("candidates", "embargo", split, c) in table
+            ]
+            print(f"  {split:4} " + "  ".join(rows))
+        print("\nWRONG PARTY RANKED FIRST (positives whose top match is another party's record)")
+        for split in ("dev", "test", "all"):
+            rows = [
+                f"{c}={table[('wrong_top', 'embargo', split, c)].tp + table[('wrong_top', 'embargo', split, c)].fp}"
+                for c in [*categories, "overall"]
+                if ("wrong_top", "embargo", split, c) in table
             ]
             print(f"  {split:4} " + "  ".join(rows))
     canonical_checks(embargo, logic)

@@ -364,10 +364,19 @@ def _variant_pairs(
                 break
 
 
+def _full_name(name: str) -> bool:
+    """Two or more words that are not particles or titles ("Abu Marim" is one)."""
+    return len(distinctive_tokens(name)) >= 2
+
+
 def _latin_names_shuffled(e: Entity, rng: random.Random) -> list[str]:
-    """Strong Latin names in seeded order. Weak aliases (kunyas, noms de
-    guerre) are not spelled out as customer names, so they seed no variants."""
-    names = latin_names(e, strong=True)
+    """Strong, full Latin names in seeded order.
+
+    Weak aliases and single-word names (kunyas, noms de guerre, which DFAT
+    and the UN do not mark as weak) are not how a customer record names a
+    person, so they seed no variants.
+    """
+    names = [n for n in latin_names(e, strong=True) if _full_name(n)]
     rng.shuffle(names)
     return names
 
@@ -451,7 +460,7 @@ def transliteration(ctx: Context) -> Iterator[Pair]:
         family = _context_of(e)
         if family is None:
             return []
-        names = [st.value for st in e.names()]
+        names = [st.value for st in e.names() if st.prop != WEAK_ALIAS and _full_name(st.value)]
         if family == "arabic":
             names = [n for n in names if is_latin(n)]
         return V.transliteration_variants(names, rng, arabic_context=family == "arabic")

@@ -139,6 +139,10 @@ _SCIENTIFIC = icu.Transliterator.createInstance("Cyrillic-Latin; Latin-ASCII")
 CYRILLIC_SYSTEMS = ("icao", "german", "french", "scientific")
 
 
+def _russian_only(name: str) -> bool:
+    return all(ch in _ICAO for ch in name.lower() if ch.isalpha())
+
+
 def romanize_cyrillic(name: str, system: str) -> str:
     """Romanise a Russian-Cyrillic name with one named system, title-cased."""
     if system == "scientific":
@@ -233,7 +237,9 @@ def transliteration_variants(
     person (``arabic_context`` comes from nationality and name particles).
     """
     out: list[tuple[str, str]] = []
-    cyrillic = [n for n in names if script_of(n) == "CYRILLIC"]
+    # Russian letters only: Ukrainian, Belarusian and Serbian names (і, ў, ћ)
+    # need their own systems, which these tables are not.
+    cyrillic = [n for n in names if script_of(n) == "CYRILLIC" and _russian_only(n)]
     if cyrillic:
         system = rng.choice(CYRILLIC_SYSTEMS)
         out.append((romanize_cyrillic(rng.choice(cyrillic), system), f"cyrillic:{system}"))
