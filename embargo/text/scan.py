@@ -26,7 +26,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from embargo.model import ORGANIZATION, PERSON, Entity
@@ -59,7 +59,7 @@ from embargo.text.risk import find_risks
 from embargo.text.sentences import Sentence, sentence_at, split_sentences
 
 ENGINE_VERSION = "1"
-MatchFn = Callable[[Any], list[Any]]
+MatchFn = Callable[..., list[Any]]  # match(query) or match(query, limit=n)
 _PARTICLE_WORD = r"(?:al|el|bin|ibn|de|van|von|da|di|du|del|der|la|le)(?:-(?=[A-Z])|\b)"
 _CAPITALISED_RUN = re.compile(
     rf"(?<![\w’'-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})(?:[ \t]*(?<=[ \t-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})){{1,4}}"
@@ -191,8 +191,8 @@ class Scanner:
         else:
             note = "named-entity recognition switched off; dictionary scan only"
 
-        def match(query: Any) -> list[Any]:
-            return list(matcher.match(query, limit=settings.match_limit))
+        def match(query: Any, limit: int | None = None) -> list[Any]:
+            return list(matcher.match(query, limit=limit or settings.match_limit))
 
         return cls(
             dictionary,
@@ -345,12 +345,23 @@ class Scanner:
                     codes.append(code)
         return codes
 
-    def _hits(self, name: str, schema: str | None, gender: str | None, countries: list[str]) -> list[HitView]:
-        key = (name, schema, gender, tuple(countries))
+    def _hits(
+        self,
+        name: str,
+        schema: str | None,
+        gender: str | None,
+        countries: list[str],
+        limit: int | None = None,
+    ) -> list[HitView]:
+        key = (name, schema, gender, tuple(countries), limit)
         hits = self._hit_cache.get(key)
         if hits is None:
             query = self._query(names=[name], schema=schema, gender=gender, countries=countries)
-            hits = [HitView.of(h) for h in self._match(query)]
+            try:
+                raw = self._match(query, limit=limit) if limit else self._match(query)
+            except TypeError:  # a match function without a limit parameter
+                raw = self._match(query)
+            hits = [HitView.of(h) for h in raw]
             if len(self._hit_cache) > 50_000:
                 self._hit_cache.clear()
             self._hit_cache[key] = hits
@@ -581,7 +592,34 @@ class Scanner:
                     orgs[key] = UnlistedName(span.text, "ORG", [], None)
                     unlisted.append(orgs[key])
                 orgs[key].mentions.append(mention)
+            elif span.label == "PERSON" and len(span.content) == 1 and len(span.content[0]) > 2:
+                # "President Putin" with no full name anywhere in the text:
+                # listed people with that surname are candidates, none is a hit.
+                key = " ".join(span.content)
+                amb = by_text.get(key)
+                if amb is None:
+                    cands = self._surname_candidates(span.content[0], span.gender)
+                    if not cands:
+                        continue
+                    amb = by_text[key] = AmbiguousName(span.text, [], cands)
+                amb.mentions.append(mention)
         return list(by_text.values())
+
+    def _surname_candidates(self, surname: str, gender: str | None) -> list[Candidate]:
+        """Listed people whose surname is exactly ``surname``, one per party."""
+        if surname not in self.dictionary.vocabulary:
+            return []
+        hits = self._hits(surname.capitalize(), PERSON, None, [], limit=100)
+        fitting = []
+        for hit in hits:
+            lasts = {" ".join(name_tokens(n, PERSON)) for n in hit.values("lastName")}
+            if surname not in lasts:
+                continue
+            if gender and hit.gender and hit.gender != gender:
+                continue
+            fitting.append(hit)
+        groups = group_hits([replace(h, score=1.0) for h in fitting], 0.0)
+        return [Candidate(g.primary.id, g.primary.caption, 0.0) for g in groups[:5]]
 
     def _risks(
         self, text: str, sentences: list[Sentence], mentions: list[tuple[int, int, str]]

@@ -133,3 +133,11 @@ def test_common_words_and_unrelated_names_do_not_become_hits(scanner: Scanner) -
     report = scanner.scan_text(text).to_dict()
     assert report["entities"] == []
     assert {"Omar Haddad", "Ivan Haddad"} <= {u["text"] for u in report["unlisted"]}
+
+
+def test_bare_surname_without_full_name_lists_candidates_but_claims_no_hit(scanner: Scanner) -> None:
+    report = scanner.scan_text("President Putin met the delegation on Tuesday.").to_dict()
+    assert report["entities"] == []
+    (ambiguous,) = report["ambiguous"]
+    ids = {c["id"] for c in ambiguous["candidates"]}
+    assert "ofac-35096" in ids and len(ids) >= 2  # several listed Putins
