@@ -48,10 +48,39 @@ class Recogniser:
         self.name = f"{nlp.meta.get('lang', '?')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
 
     def __call__(self, text: str) -> list[NerSpan]:
-        return _spans(self._nlp(text))
+        if len(text) <= _CHUNK:
+            return _spans(self._nlp(text))
+        # Long texts go through in paragraph-aligned pieces: spaCy refuses
+        # texts over its max_length and its memory grows with the length.
+        pieces = list(_chunks(text))
+        spans: list[NerSpan] = []
+        for (offset, _), doc in zip(pieces, self._nlp.pipe(piece for _, piece in pieces), strict=True):
+            spans += [NerSpan(s.text, s.start + offset, s.end + offset, s.label) for s in _spans(doc)]
+        return spans
 
     def pipe(self, texts: list[str]) -> list[list[NerSpan]]:
         return [_spans(doc) for doc in self._nlp.pipe(texts)]
+
+
+_CHUNK = 50_000
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """(offset, piece) pieces of at most about ``_CHUNK`` characters, cut at blank lines or line ends."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + _CHUNK, len(text))
+        if end < len(text):
+            cut = text.rfind("\n\n", start + _CHUNK // 2, end)
+            if cut < 0:
+                cut = text.rfind("\n", start + _CHUNK // 2, end)
+            if cut < 0:
+                cut = text.rfind(" ", start + _CHUNK // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        out.append((start, text[start:end]))
+        start = end
+    return out
 
 
 def _spans(doc: Any) -> list[NerSpan]:

@@ -24,3 +24,14 @@ def test_missing_pipeline_is_a_reason_not_a_crash(monkeypatch: pytest.MonkeyPatc
         ner.load_recogniser()
     with pytest.raises(ner.NerUnavailable):  # remembered, not retried per document
         ner.load_recogniser()
+
+
+def test_long_text_is_recognised_in_pieces_with_offsets_into_the_whole() -> None:
+    recogniser = ner.load_recogniser()
+    paragraph = "Officials in Paris said nothing new happened this week at the port.\n\n"
+    text = paragraph * 900 + "Marta Kowalczyk spoke to reporters in Geneva.\n"
+    assert len(text) > 60_000
+    spans = recogniser(text)
+    person = next(s for s in spans if s.text == "Marta Kowalczyk")
+    assert text[person.start : person.end] == "Marta Kowalczyk"
+    assert all(text[s.start : s.end] == s.text for s in spans)
