@@ -114,6 +114,7 @@ ROLE_TITLES = frozenset(
 )
 _FEMALE_PRONOUNS = frozenset({"she", "her", "hers", "herself"})
 _MALE_PRONOUNS = frozenset({"he", "him", "his", "himself"})
+_PRONOUNS = _FEMALE_PRONOUNS | _MALE_PRONOUNS
 PRONOUN = re.compile(r"\b(?:[Ss]he|[Hh]e|[Hh]im|[Hh]is|[Hh]er|[Hh]ers|[Hh]erself|[Hh]imself)\b")
 _WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*\.?")
 
@@ -387,12 +388,20 @@ def _link_pronouns(
             if ref.gender == gender:
                 new_index = -1
                 if ref.listed:
+                    reason = f"pronoun {m.group()!r} after the most recent {gender} person named"
+                    antecedent = ref.mentions[mention_index]
+                    if antecedent.method == "link" and antecedent.text.lower() in _PRONOUNS:
+                        # Point at the name the earlier pronoun rests on, so
+                        # chains stay short: "she" -> "Ms Assad" -> full name.
+                        reason += f" (continuing {antecedent.text!r} at {antecedent.start})"
+                        mention_index = (
+                            antecedent.linked_to if antecedent.linked_to is not None else mention_index
+                        )
                     ref.mentions.append(
                         LinkedMention(
-                            m.start(), m.end(), m.group(), "link", linked_to=mention_index,
-                            reason=f"pronoun {m.group()!r} after the most recent {gender} person named",
+                            m.start(), m.end(), m.group(), "link", linked_to=mention_index, reason=reason
                         )
-                    )  # fmt: skip
+                    )
                     new_index = len(ref.mentions) - 1
                 # Later pronouns may rest on this one ("She ... She ..."),
                 # one sentence at a time.
