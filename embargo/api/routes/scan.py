@@ -11,7 +11,7 @@ from embargo.api.engine import Engine
 from embargo.api.limits import Deadline, check_text_length, run_bounded
 from embargo.api.routes.errors import AUTH_ERRORS, BODY_ERRORS, INPUT_ERRORS, TIMEOUT_ERRORS
 from embargo.api.services import Services, services, stamp, use_engine
-from embargo.api.yente import ScanRequest, ScanResponse
+from embargo.api.yente import ErrorResponse, ScanRequest, ScanResponse
 from embargo.settings import Settings
 
 
@@ -34,7 +34,13 @@ def build(settings: Settings) -> APIRouter:
     @router.post(
         "/scan",
         response_model=ScanResponse,
-        responses={**AUTH_ERRORS, **TIMEOUT_ERRORS, **BODY_ERRORS, **INPUT_ERRORS},
+        responses={
+            **AUTH_ERRORS,
+            404: {"model": ErrorResponse, "description": "Text scanning is not installed."},
+            **TIMEOUT_ERRORS,
+            **BODY_ERRORS,
+            **INPUT_ERRORS,
+        },
         summary="Find listed parties and risk terms in a text",
     )
     async def scan(
