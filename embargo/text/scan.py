@@ -81,6 +81,8 @@ _SHIP_WORDS = frozenset(
     }
 )
 _PLANE_WORDS = frozenset({"aircraft", "plane", "jet", "airliner", "helicopter", "boeing", "airbus"})
+# A capitalised word, optionally one lower-case role word, then the name.
+_DEMONYM_BEFORE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+(?:[a-z]+[ \t]+)?$")
 _WORD_BEFORE_COMMA = re.compile(r"([^\W\d_]+),[ \t]*$")
 _MAX_NAME_TOKENS = 8
 # Scanners by (data dir, list versions, options): reused within a process
@@ -335,14 +337,15 @@ class Scanner:
         return Span(start, end, surface, label, method, tokens, title, gender)
 
     def _countries_before(self, text: str, start: int) -> list[str]:
-        window = text[max(0, start - 60) : start]
-        words = re.findall(r"[A-Z][a-z]+(?:-[A-Z][a-z]+)?", window)[-3:]
+        """Nationality the text states right before the name ("Syrian president Bashar ...")."""
+        m = _DEMONYM_BEFORE.search(text, max(0, start - 50), start)
+        if not m:
+            return []
         codes: list[str] = []
-        for word in words:
-            for part in word.split("-"):
-                code = country_code(part)
-                if code and code not in codes:
-                    codes.append(code)
+        for part in m.group(1).split("-"):
+            code = country_code(part)
+            if code and code not in codes:
+                codes.append(code)
         return codes
 
     def _hits(
