@@ -34,17 +34,21 @@ class EmbargoSystem:
         """Every hit down to the configured floor (matches and near-misses)."""
         return self.matcher.match(Query.from_yente(query), limit=limit)
 
-    def score_pair(self, query: dict[str, Any], candidate: Entity) -> tuple[float, bool]:
-        """Score one query against one record, with no other record in the index.
+    def score_pair(self, query: dict[str, Any], candidate: Entity | str) -> tuple[float, bool]:
+        """Score one query against one record (an indexed id or any entity), nothing else.
 
-        A one-record index keeps this a pure pairwise judgement, like
-        logic-v2's: no candidate generation and no other names competing.
+        ``Matcher.score`` skips candidate generation and uses the whole
+        index's name statistics, so the score is the one a search would
+        give that record.
         """
-        index = NameIndex.build([candidate], self.versions)
-        hits = Matcher(index, self.settings).match(Query.from_yente(query), floor=0.0, limit=1)
-        if not hits:
+        hit = self.matcher.score(Query.from_yente(query), candidate)
+        if hit is None:
             return 0.0, False
-        return hits[0].score, hits[0].match
+        return hit.score, hit.match
+
+    def candidate_ids(self, query: dict[str, Any]) -> list[str]:
+        """The records the index would score for ``query`` (before scoring and floor)."""
+        return self.matcher.candidates(Query.from_yente(query))
 
 
 class LogicV2System:
