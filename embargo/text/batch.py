@@ -85,8 +85,10 @@ def count_items(path: Path) -> int:
         return sum(1 for line in fh if line.strip())
 
 
-# The scanner used by worker processes; set in the parent before forking.
+# The scanner used by worker processes and the size limit; set in the
+# parent before forking.
 _SCANNER: Scanner | None = None
+_MAX_CHARS = 1_000_000
 
 
 def scan_item(item: BatchItem, scanner: Scanner | None = None) -> dict[str, Any]:
@@ -102,7 +104,17 @@ def scan_item(item: BatchItem, scanner: Scanner | None = None) -> dict[str, Any]
         else:
             data = item.data or b""
             source = item.id
+        if len(data) > _MAX_CHARS * 4:  # a UTF-8 character is at most 4 bytes
+            return {
+                "id": item.id,
+                "error": f"{source}: larger than the text limit ({_MAX_CHARS:,} characters)",
+            }
         doc = read_document(data, source, item.format)
+        if len(doc.text) > _MAX_CHARS:
+            return {
+                "id": item.id,
+                "error": f"{source}: {len(doc.text):,} characters, over the limit of {_MAX_CHARS:,}",
+            }
         report = scanner.scan(doc)
     except ScanInputError as exc:
         return {"id": item.id, "error": str(exc)}
@@ -117,13 +129,15 @@ def scan_batch(
     *,
     workers: int = 0,
     on_done: Callable[[], None] | None = None,
+    max_chars: int = 1_000_000,
 ) -> Iterator[dict[str, Any]]:
     """Reports for ``items`` in input order, screened by ``workers`` processes.
 
     ``workers`` 0 means one per CPU; 1 (or a platform without ``fork``)
     screens in this process.
     """
-    global _SCANNER
+    global _SCANNER, _MAX_CHARS
+    _MAX_CHARS = max_chars
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:

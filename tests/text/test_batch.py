@@ -44,3 +44,17 @@ def test_jsonl_batch_reads_text_and_html_and_names_bad_lines(scanner: Scanner, t
     assert records[2]["document"]["format"] == "html"
     assert records[2]["entities"][0]["id"] == "ofac-29068"
     assert "neither" in records[3]["error"]
+
+
+def test_oversized_document_is_an_error_record_not_a_stop(scanner: Scanner, tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    path.write_text(
+        json.dumps({"id": "big", "text": "word " * 300})
+        + "\n"
+        + json.dumps({"id": "ok", "text": "Hello."})
+        + "\n",
+        "utf-8",
+    )
+    records = list(scan_batch(scanner, iter_items(path), workers=1, max_chars=1000))
+    assert "over the limit" in records[0]["error"] or "larger than" in records[0]["error"]
+    assert records[1]["id"] == "ok" and "error" not in records[1]
