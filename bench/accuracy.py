@@ -329,7 +329,9 @@ def main(argv: list[str] | None = None) -> int:
     categories = args.category or list(CATEGORIES)
     pairs = build_devset(entities, seed=args.seed, categories=categories)
     BENCH_OUT.mkdir(parents=True, exist_ok=True)
-    with (BENCH_OUT / "devset.jsonl").open("w", encoding="utf-8") as fh:
+    # Only a full build replaces the frozen copy other benchmarks read.
+    frozen = "devset.jsonl" if set(categories) == set(CATEGORIES) else "devset-subset.jsonl"
+    with (BENCH_OUT / frozen).open("w", encoding="utf-8") as fh:
         for pair in pairs:
             fh.write(json.dumps(pair.to_dict(), ensure_ascii=False) + "\n")
     records = {e.id: e for e in merge_same_ids(entities)}

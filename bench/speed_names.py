@@ -67,8 +67,8 @@ def measure_build() -> dict[str, float]:
     }
 
 
-def _queries(limit: int) -> list[dict[str, Any]]:
-    """A deterministic mix of development-set queries (every category, both labels)."""
+def _pairs(limit: int) -> list[dict[str, Any]]:
+    """A deterministic mix of development-set pairs (every category, both labels)."""
     path = BENCH_OUT / "devset.jsonl"
     if not path.exists():
         from bench.devset.__main__ import main as build
@@ -76,7 +76,28 @@ def _queries(limit: int) -> list[dict[str, Any]]:
         build([])
     pairs = [json.loads(line) for line in path.open(encoding="utf-8")]
     pairs.sort(key=lambda p: p["pair_id"][-16:])
-    return [{"schema": p["query"]["schema"], "properties": p["query"]["properties"]} for p in pairs[:limit]]
+    return pairs[:limit]
+
+
+def _queries(pairs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"schema": p["query"]["schema"], "properties": p["query"]["properties"]} for p in pairs]
+
+
+def pairwise_rates(
+    matcher: Any, logic: Any, pairs: list[dict[str, Any]], records: dict[str, Any]
+) -> tuple[float, float]:
+    """(embargo, logic-v2) pairs/s scoring each labelled pair alone — the accuracy bench's pairs."""
+    from embargo.names import Query
+
+    todo = [p for p in pairs if p.get("candidate_id") in records and p.get("candidate") is None]
+    start = time.perf_counter()
+    for p in todo:
+        matcher.score(Query.from_yente(p["query"]), p["candidate_id"])
+    embargo_rate = len(todo) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for p in todo:
+        logic.score(logic.query_proxy(p["query"]), logic.entity_proxy(records[p["candidate_id"]]))
+    return embargo_rate, len(todo) / (time.perf_counter() - start)
 
 
 _WORKER: dict[str, Any] = {}
@@ -166,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     entities, versions = load_listed()
     records = {e.id: e for e in merge_same_ids(entities)}
     matcher = Matcher(NameIndex.build(entities, versions), bench_settings())
-    queries = _queries(args.queries)
+    pairs_sample = _pairs(args.queries)
+    queries = _queries(pairs_sample)
 
     for q in queries[:200]:  # warm caches
         matcher.match(Query.from_yente(q))
@@ -208,6 +230,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"ratio embargo/logic-v2 per query (embargo incl. candidate generation): "
         f"p50 {p50 / b50 if b50 else float('inf'):.2f}x, p99 {p99 / b99 if b99 else float('inf'):.2f}x"
+    )
+
+    e_rate, l_rate = pairwise_rates(matcher, logic, pairs_sample, records)
+    print(
+        f"pairwise scoring of the labelled dev-set pairs: embargo Matcher.score {e_rate:.0f} pairs/s, "
+        f"logic-v2 {l_rate:.0f} pairs/s (ratio {e_rate / l_rate:.2f}x)"
     )
 
     batch = (queries * (args.batch // len(queries) + 1))[: args.batch]
