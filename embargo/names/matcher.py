@@ -246,21 +246,48 @@ class Matcher:
         if not parts_v:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         all_v = np.concatenate(parts_v)
+        # Work on the touched names only: sorting a few thousand postings is
+        # cheaper than sweeping arrays as long as the whole index.
+        vids, inverse = np.unique(all_v, return_inverse=True)
+        m = len(vids)
         # Summing (rather than taking the best of) several similar tokens
         # that one query token reaches in the same name only loosens the bound.
-        acc_q = np.bincount(all_v, weights=np.concatenate(parts_q), minlength=n)
-        vids = np.nonzero(acc_q)[0]
-        cq = np.minimum((acc_q[vids] + constant_q) / total_q, 1.0)
+        acc_q = np.bincount(inverse, weights=np.concatenate(parts_q), minlength=m)
+        cq = np.minimum((acc_q + constant_q) / total_q, 1.0)
         if unbounded_candidate:
             upper = cq
         else:
-            acc_c = np.bincount(all_v, weights=np.concatenate(parts_c), minlength=n)[vids]
+            acc_c = np.bincount(inverse, weights=np.concatenate(parts_c), minlength=m)
+            # The same bounds counted from the list side: each list token is
+            # paired at most once, with at most its best query-token credit.
+            # This is what keeps "Mohamed Mohamud" from counting one listed
+            # "Mohamed" twice.
+            by_list_q, by_list_c = self._list_side_bounds(qname, vids)
+            cq = np.minimum(cq, by_list_q / total_q)
+            acc_c = np.minimum(acc_c, by_list_c)
             cc = np.minimum(acc_c / np.maximum(index.var_total[vids], 1e-6), 1.0)
             upper = cq * cc**CANDIDATE_EXPONENT
         keep = upper + 1e-4 >= bound
         if mask is not None:
             keep &= mask[vids]
         return vids[keep], upper[keep]
+
+    def _list_side_bounds(self, qname: _QueryName, vids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        index = self.index
+        credit: dict[int, float] = {}
+        for weight, similar in zip(qname.weights, qname.similar, strict=True):
+            for tid, (sim, _method) in similar.items():
+                if weight * sim > credit.get(tid, 0.0):
+                    credit[tid] = weight * sim
+        tids = list(credit)
+        postings = [index.postings[t] for t in tids]
+        lengths = [len(p) for p in postings]
+        where = np.concatenate(postings)
+        got_q = np.repeat(np.array([credit[t] for t in tids], dtype=np.float64), lengths)
+        got_c = np.repeat(np.array([index.weights[t] for t in tids], dtype=np.float64), lengths)
+        slots = np.searchsorted(vids, where)
+        m = len(vids)
+        return np.bincount(slots, weights=got_q, minlength=m), np.bincount(slots, weights=got_c, minlength=m)
 
     def _patronymic_conflict(
         self, qname: _QueryName, vid: int, pos: int, name: NameMatch, schema: str | None, brute_force: bool

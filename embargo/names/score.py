@@ -40,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from embargo.names.normalise import LEGAL_FORM_TOKENS, PARTICLES
@@ -91,10 +92,15 @@ def is_patronymic(token: str) -> bool:
     return len(token) >= 6 and _PATRONYMIC.search(token) is not None
 
 
-def soft_tokens(tokens: Sequence[str]) -> list[bool]:
+def soft_tokens(tokens: Sequence[str]) -> tuple[bool, ...]:
     """Which query tokens are middle names or patronymics (cheap to leave unmatched)."""
+    return _soft_tokens(tuple(tokens))
+
+
+@lru_cache(maxsize=20_000)
+def _soft_tokens(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     n = len(tokens)
-    return [(n >= 3 and 0 < i < n - 1) or is_patronymic(t) for i, t in enumerate(tokens)]
+    return tuple((n >= 3 and 0 < i < n - 1) or is_patronymic(t) for i, t in enumerate(tokens)]
 
 
 @dataclass(slots=True)
@@ -169,7 +175,7 @@ def score_name(
     if all(p.method == "initial" for p in pairs):
         # Initials alone identify nobody.
         got_q = got_c = 0.0
-    soft = soft_tokens(query) if soften else [False] * len(query)
+    soft = soft_tokens(query) if soften else (False,) * len(query)
     effective = [w * SOFT_SHARE if soft[i] and i not in used_q else w for i, w in enumerate(query_weights)]
     total_q = sum(effective)
     total_c = sum(candidate_weights)
