@@ -100,7 +100,7 @@ def soft_tokens(tokens: Sequence[str]) -> tuple[bool, ...]:
 @lru_cache(maxsize=20_000)
 def _soft_tokens(tokens: tuple[str, ...]) -> tuple[bool, ...]:
     n = len(tokens)
-    return tuple((n >= 3 and 0 < i < n - 1) or is_patronymic(t) for i, t in enumerate(tokens)]
+    return tuple((n >= 3 and 0 < i < n - 1) or is_patronymic(t) for i, t in enumerate(tokens))
 
 
 @dataclass(slots=True)
