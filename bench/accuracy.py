@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.devset import CATEGORIES, Pair, build_devset, merge_same_ids
+from bench.devset import CATEGORIES, Context, Pair, build_pairs, fresh_negatives, merge_same_ids
 from bench.devset.loading import BENCH_OUT, bench_settings, load_listed
 from bench.systems import EmbargoSystem, LogicV2System
 from embargo.model import PERSON, Entity
@@ -296,6 +296,52 @@ def goal_summary(table: Table, mode: str, categories: Iterable[str], out: Any = 
         )
 
 
+def fresh_negative_rate(
+    ctx: Context,
+    count: int,
+    engine: str,
+    embargo: EmbargoSystem,
+    logic: LogicV2System,
+    records: dict[str, Entity],
+    out: Any = sys.stdout,
+) -> None:
+    """False-positive rate on many more non-listed records than the dev set holds."""
+    queries = fresh_negatives(ctx, count)
+    pairs = [
+        Pair(f"fresh-{i}", "fresh_negative", q, False, "all", "negatives_us", retrieval="any")
+        for i, q in enumerate(queries)
+    ]
+    retrieved = (
+        retrieve_cli(pairs, bench_settings().data_dir) if engine == "cli" else retrieve_api(embargo, pairs)
+    )
+    e_fp = l_fp = 0
+    examples: list[str] = []
+    for pair in pairs:
+        hits = retrieved[pair.pair_id]
+        matched = [h for h in hits if h.match]
+        if matched:
+            e_fp += 1
+            if len(examples) < 8:
+                examples.append(
+                    f"{pair.query['properties']['name'][0]!r} -> {matched[0].caption!r} {matched[0].score:.3f}"
+                )
+        qproxy = logic.query_proxy(pair.query)
+        if any(
+            logic.score(qproxy, logic.entity_proxy(records[h.id])) >= logic.threshold
+            for h in hits
+            if h.id in records
+        ):
+            l_fp += 1
+    n = len(pairs)
+    print(
+        f"\nFRESH NEGATIVES ({n} synthetic non-listed records outside the dev set, with birth date and nationality): "
+        f"embargo {e_fp} false positives ({e_fp / n:.2%}), logic-v2 on embargo's candidates {l_fp} ({l_fp / n:.2%})",
+        file=out,
+    )
+    for line in examples:
+        print(f"  {line}", file=out)
+
+
 def canonical_checks(embargo: EmbargoSystem, logic: LogicV2System, out: Any = sys.stdout) -> None:
     print("\nCANONICAL PAIRS (pairwise score; match at embargo threshold / logic-v2 0.7)", file=out)
     print(f"{'query':30} {'listed name':30} {'embargo':>8} {'logic-v2':>9}", file=out)
@@ -316,6 +362,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20260101)
     parser.add_argument("--no-retrieval", action="store_true", help="pairwise mode only (faster)")
     parser.add_argument(
+        "--fresh-negatives",
+        type=int,
+        default=5000,
+        help="also screen this many non-listed records the dev set does not use (0: skip)",
+    )
+    parser.add_argument(
         "--engine",
         choices=("api", "cli"),
         default="api",
@@ -327,7 +379,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     entities, versions = load_listed()
     categories = args.category or list(CATEGORIES)
-    pairs = build_devset(entities, seed=args.seed, categories=categories)
+    ctx = Context(entities, args.seed)
+    pairs = build_pairs(ctx, categories)
     BENCH_OUT.mkdir(parents=True, exist_ok=True)
     # Only a full build replaces the frozen copy other benchmarks read.
     frozen = "devset.jsonl" if set(categories) == set(CATEGORIES) else "devset-subset.jsonl"
@@ -391,6 +444,8 @@ def main(argv: list[str] | None = None) -> int:
                 if ("wrong_top", "embargo", split, c) in table
             ]
             print(f"  {split:4} " + "  ".join(rows))
+    if args.fresh_negatives and not args.no_retrieval:
+        fresh_negative_rate(ctx, args.fresh_negatives, args.engine, embargo, logic, records)
     canonical_checks(embargo, logic)
     with (BENCH_OUT / "failures.jsonl").open("w", encoding="utf-8") as fh:
         for row in failures:

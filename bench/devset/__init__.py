@@ -5,6 +5,24 @@ category; ``python -m bench.devset`` writes a frozen copy to
 ``bench/out/devset.jsonl``.
 """
 
-from bench.devset.build import BUDGET, CATEGORIES, Pair, build_devset, merge_same_ids
+from bench.devset.build import (
+    BUDGET,
+    CATEGORIES,
+    Context,
+    Pair,
+    build_devset,
+    build_pairs,
+    fresh_negatives,
+    merge_same_ids,
+)
 
-__all__ = ["BUDGET", "CATEGORIES", "Pair", "build_devset", "merge_same_ids"]
+__all__ = [
+    "BUDGET",
+    "CATEGORIES",
+    "Context",
+    "Pair",
+    "build_devset",
+    "build_pairs",
+    "fresh_negatives",
+    "merge_same_ids",
+]

@@ -706,24 +706,41 @@ def _listed_under_nicknames(
     return False
 
 
+def _negatives_us_rows(ctx: Context) -> list[dict[str, str]]:
+    rows = _read_csv(ctx.eval_dir / "opensanctions-yente" / "negatives_us.csv")
+    rows.sort(key=lambda r: stable_hash(ctx.seed, "negatives_us", r["full_name"], r["date_of_birth"]))
+    return rows
+
+
+def _negative_props(r: dict[str, str]) -> dict[str, list[str]]:
+    props: dict[str, list[str]] = {"name": [r["full_name"]]}
+    if r.get("date_of_birth"):
+        props["birthDate"] = [r["date_of_birth"]]
+    nationality = country_code(r.get("nationality"))
+    if nationality:
+        props["nationality"] = [nationality]
+    return props
+
+
 def common_negative(ctx: Context) -> Iterator[Pair]:
-    """Non-listed people: synthetic customer records and US census name combinations.
+    """Non-listed people: synthetic customer records, US Congress members (common
+    US names, on no bundled list) and US census name combinations.
 
     A name whose words equal a listed name's words (in any order, nickname
     equivalences allowed) is dropped: whoever the record is, a screener
     must flag that name, and the nicknames category counts it a match.
     """
-    rows = _read_csv(ctx.eval_dir / "opensanctions-yente" / "negatives_us.csv")
-    rows.sort(key=lambda r: stable_hash(ctx.seed, "negatives_us", r["full_name"], r["date_of_birth"]))
     items: list[tuple[str, dict[str, Any]]] = []
-    for r in rows[: int(BUDGET["common_negative"] * 0.75)]:
-        props: dict[str, list[str]] = {"name": [r["full_name"]]}
+    for r in _negatives_us_rows(ctx)[: int(BUDGET["common_negative"] * 0.7)]:
+        items.append(("negatives_us", {"schema": PERSON, "properties": _negative_props(r)}))
+    congress_path = ctx.eval_dir / "opensanctions-yente" / "positives_us_congress_untreated.csv"
+    congress = _read_csv(congress_path) if congress_path.exists() else []
+    congress.sort(key=lambda r: stable_hash(ctx.seed, "us_congress", r["full_name"]))
+    for r in congress[: int(BUDGET["common_negative"] * 0.15)]:
+        props = {"name": [r["full_name"]]}
         if r.get("date_of_birth"):
             props["birthDate"] = [r["date_of_birth"]]
-        nationality = country_code(r.get("nationality"))
-        if nationality:
-            props["nationality"] = [nationality]
-        items.append(("negatives_us", {"schema": PERSON, "properties": props}))
+        items.append(("us_congress", {"schema": PERSON, "properties": props}))
     census = ctx.eval_dir / "census-names"
     first = _census(census / "dist.male.first", 400) + _census(census / "dist.female.first", 400)
     last = _census(census / "dist.all.last", 2000)
@@ -794,17 +811,44 @@ BUILDERS: dict[str, Callable[[Context], Iterator[Pair]]] = {
 }
 
 
+def build_pairs(ctx: Context, categories: Iterable[str] = CATEGORIES) -> list[Pair]:
+    """All pairs, each category sampled down to its budget by seeded hash of the pair id."""
+    pairs: list[Pair] = []
+    for category in categories:
+        found = {p.pair_id: p for p in BUILDERS[category](ctx)}
+        ranked = sorted(found.values(), key=lambda p: stable_hash(ctx.seed, p.pair_id))
+        pairs.extend(sorted(ranked[: BUDGET[category]], key=lambda p: p.pair_id))
+    return pairs
+
+
 def build_devset(
     entities: list[Entity],
     seed: int = 20260101,
     eval_dir: Path = EVAL_DIR,
     categories: Iterable[str] = CATEGORIES,
 ) -> list[Pair]:
-    """All pairs, each category sampled down to its budget by seeded hash of the pair id."""
-    ctx = Context(entities, seed, eval_dir)
-    pairs: list[Pair] = []
-    for category in categories:
-        found = {p.pair_id: p for p in BUILDERS[category](ctx)}
-        ranked = sorted(found.values(), key=lambda p: stable_hash(seed, p.pair_id))
-        pairs.extend(sorted(ranked[: BUDGET[category]], key=lambda p: p.pair_id))
-    return pairs
+    return build_pairs(Context(entities, seed, eval_dir), categories)
+
+
+def fresh_negatives(ctx: Context, count: int) -> list[dict[str, Any]]:
+    """Synthetic non-listed customer records the dev set does not use, as queries.
+
+    The rows after the dev set's share in the same seeded order, with the
+    same guard (no listed name up to word order, nicknames and dropped
+    words), for a false-positive rate on far more negatives than the dev
+    set holds.
+    """
+    rows = _negatives_us_rows(ctx)[int(BUDGET["common_negative"] * 0.7) :]
+    nick = V.load_nicknames(ctx.eval_dir / "nicknames" / "names.csv")
+    formal_of: dict[str, set[str]] = defaultdict(set)
+    for formal, nicks in nick.items():
+        for n in nicks:
+            formal_of[n].add(formal)
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        if len(out) >= count:
+            break
+        if _listed_under_nicknames(ctx, r["full_name"], nick, formal_of):
+            continue
+        out.append({"schema": PERSON, "properties": _negative_props(r)})
+    return out
