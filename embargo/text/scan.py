@@ -43,7 +43,7 @@ from embargo.text.linking import (
     link_mentions,
     title_gender,
 )
-from embargo.text.mentions.dictionary import NameDictionary
+from embargo.text.mentions.dictionary import TOKEN, NameDictionary
 from embargo.text.ner import NAME_LABELS, NerSpan, NerUnavailable, Recogniser, load_recogniser
 from embargo.text.parties import HitView, PartyGroup, group_hits
 from embargo.text.report import (
@@ -472,7 +472,8 @@ class Scanner:
                 surface = text[party.start : party.end]  # may span a continued line
                 add(groups[0], LinkedMention(party.start, party.end, surface, method, field=party.field))
         for segment in doc.segments:
-            for m in self.dictionary.scan(text, segment.start, segment.end):
+            exact = self.dictionary.scan(text, segment.start, segment.end)
+            for m in exact:
                 span = Span(m.start, m.end, m.text, "PERSON", "dictionary", tuple(name_tokens(m.text)))
                 resolved = self._match_name(state, span, None)
                 if resolved.groups:
@@ -480,11 +481,43 @@ class Scanner:
                         resolved.groups[0],
                         LinkedMention(m.start, m.end, m.text, "dictionary", field=segment.field),
                     )
+            for start, end in self._near_name_runs(text, segment.start, segment.end, exact):
+                groups = group_hits(self._hits(text[start:end], None, None, []), self.threshold)
+                if groups:
+                    add(groups[0], LinkedMention(start, end, text[start:end], "fuzzy", field=segment.field))
         for ref in referents.values():
             ref.mentions.sort(key=lambda m: m.start)
         # Only free text can describe risk; each field counts as one sentence.
         state.sentences = [Sentence(seg.start, seg.end) for seg in doc.segments]
         return self._report(doc, state, list(referents.values()), [], risks=bool(doc.segments))
+
+    def _near_name_runs(self, text: str, start: int, end: int, exact: list[Any]) -> list[tuple[int, int]]:
+        """Runs of two to four words in free text that are (near) list words and may form a list name.
+
+        The typo-tolerant pass for remittance text, where there is no NER:
+        "ON BEHALF OF VLADIMIR PUTN". Words are checked against the list
+        vocabulary (remembered per word), and only a run that passes the
+        whole-name gate reaches the matcher.
+        """
+        covered = [(m.start, m.end) for m in exact]
+        words = [
+            (m.start(), m.end(), self.dictionary.is_near_list_word(self.dictionary.normaliser(m.group())))
+            for m in TOKEN.finditer(text, start, end)
+        ]
+        runs: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            j = i
+            while j < len(words) and words[j][2] and j - i < 4:
+                j += 1
+            if j - i >= 2:
+                s, e = words[i][0], words[j - 1][1]
+                if not any(s < ce and cs < e for cs, ce in covered) and self.dictionary.might_be_listed_whole(
+                    text[s:e]
+                ):
+                    runs.append((s, e))
+            i = max(j, i + 1)
+        return runs
 
     def _screen_party(self, party: Party) -> list[PartyGroup]:
         countries = [party.country] if party.country else []

@@ -141,3 +141,12 @@ def test_bare_surname_without_full_name_lists_candidates_but_claims_no_hit(scann
     (ambiguous,) = report["ambiguous"]
     ids = {c["id"] for c in ambiguous["candidates"]}
     assert "ofac-35096" in ids and len(ids) >= 2  # several listed Putins
+
+
+def test_misspelt_name_in_remittance_is_found_with_its_field(scanner: Scanner) -> None:
+    message = ":20:X1\n:32A:240101USD1,00\n:50K:ACME LTD\n:59:BETA LTD\n:70:CONSULTING FEES ON BEHALF OF VLADIMIR PUTN\n"
+    report = scanner.scan(read_document(message.encode(), "m", "mt103")).to_dict()
+    (putin,) = report["entities"]
+    assert putin["id"] == "ofac-35096"
+    (mention,) = putin["mentions"]
+    assert (mention["text"], mention["field"], mention["method"]) == ("VLADIMIR PUTN", "70", "fuzzy")

@@ -210,6 +210,12 @@ class NameDictionary:
             out.update(self._near.get(variant, ()))
         return out
 
+    def is_near_list_word(self, word: str) -> bool:
+        """Like :meth:`near_word` for distinctive words, remembered per word (for streams of short texts)."""
+        if len(word) < 3 or " " in word or word in _NOT_NAME_WORDS:
+            return False  # particles and legal forms do not make a name
+        return self._options(word)[0]
+
     def near_word(self, word: str) -> bool:
         """True when ``word`` is a list word or one edit away from one."""
         return bool(self.near_words(word))
