@@ -16,6 +16,7 @@ this module uses.
 from __future__ import annotations
 
 import threading
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,7 +108,11 @@ def load_recogniser() -> Recogniser:
         try:
             import importlib
 
-            package = importlib.import_module(PIPELINE_PACKAGE)
+            with warnings.catch_warnings():
+                # spaCy's CLI module, imported on the way, trips a click
+                # deprecation warning that says nothing about screening.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                package = importlib.import_module(PIPELINE_PACKAGE)
             nlp = package.load(exclude=list(_SKIP))
         except Exception as exc:  # ImportError, OSError (missing data), version errors
             _failure = (

@@ -180,6 +180,7 @@ class NameDictionary:
         self._pairs = pairs  # hashes of word pairs (and sound-key pairs) within one list name
         self._word_sets = word_sets  # hashes of the sorted distinctive words of each list name
         self._option_cache: dict[str, tuple[bool, frozenset[str], str]] = {}
+        self._whole_cache: dict[str, bool] = {}
         self.normaliser = normaliser or TokenNormaliser()
 
     def _state(self) -> tuple[Any, ...]:
@@ -266,14 +267,37 @@ class NameDictionary:
         is exactly Elena Moretti. Fast enough for tens of thousands of
         parties per second because it never calls the matcher.
         """
+        cached = self._whole_cache.get(name)
+        if cached is not None:
+            return cached
         words = list(dict.fromkeys(self.normaliser.words(name)))[:5]
-        if not words:
-            return False
-        options = [sorted(self._options(w)[1]) for w in words]
+        if len(words) == 1:
+            found = any(_set_key([w]) in self._word_sets for w in self._options(words[0])[1])
+        else:
+            found = self._whole_subset(words)
+        if len(self._whole_cache) > _CACHE_LIMIT:
+            self._whole_cache.clear()
+        self._whole_cache[name] = found
+        return found
+
+    def _whole_subset(self, words: list[str]) -> bool:
+        # Word pairs first: a list name of two or more words has each of its
+        # pairs in the pair index, so most names stop here.
+        options = [self._options(w)[1] for w in words]
+        pairs = self._pairs
+        linked: dict[tuple[int, int], list[tuple[str, str]]] = {}
+        for i, j in combinations(range(len(words)), 2):
+            found = [(a, b) for a in options[i] for b in options[j] if _pair_key(a, b) in pairs]
+            if found:
+                linked[(i, j)] = found
         sets = self._word_sets
-        smallest = 1 if len(words) == 1 else 2  # one word alone only when that is the whole name
-        for size in range(min(len(words), 4), smallest - 1, -1):
+        for i, j in linked:
+            if any(_set_key(pair) in sets for pair in linked[(i, j)]):
+                return True
+        for size in (3, 4):
             for combo in combinations(range(len(words)), size):
+                if not all(pair in linked for pair in combinations(combo, 2)):
+                    continue
                 for spelled in product(*(options[i] for i in combo)):
                     if _set_key(spelled) in sets:
                         return True
