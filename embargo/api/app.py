@@ -174,7 +174,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         errors = [
-            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            {
+                "loc": [_printable(part) for part in e.get("loc", ())],
+                "msg": _printable(e.get("msg", "")),
+                "type": str(e.get("type", "")),
+            }
             for e in exc.errors()
         ]
         return JSONResponse({"detail": errors}, status_code=422)
@@ -188,6 +192,13 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(Exception, unexpected)
+
+
+def _printable(value: object) -> str | int:
+    """An error location or message that survives UTF-8 (keys may hold unpaired surrogates)."""
+    if isinstance(value, int):
+        return value
+    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _install_openapi(app: FastAPI, settings: Settings) -> None:

@@ -12,9 +12,9 @@ handlers build plain dicts of the same shape for speed.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 # Schemas a /match query may name: yente's matchable schemata plus our own
 # Aircraft. Kinds our lists never contain (bank accounts, wallets...) are
@@ -39,6 +39,19 @@ QuerySchema = Literal[
 ]
 
 
+def _valid_unicode(value: str) -> str:
+    """Refuse unpaired surrogates (JSON allows ``"\ud800"``; UTF-8 cannot carry it)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"not valid Unicode at character {exc.start}: unpaired surrogate") from None
+    return value
+
+
+# Every string of a request body: valid Unicode, so it can be matched,
+# echoed in the response and written to the audit log.
+Text = Annotated[str, AfterValidator(_valid_unicode)]
+
 # Request bodies are validated strictly: a JSON value of the wrong type
 # (``false`` for a number, ``"1"`` for a flag) is a 422, not silently coerced.
 STRICT = ConfigDict(strict=True)
@@ -49,9 +62,9 @@ class EntityExample(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, strict=True)
 
-    id: str | None = None
+    id: Text | None = None
     schema_: QuerySchema = Field(alias="schema", description="FtM schema of the party sought.")
-    properties: dict[str, list[str] | str] = Field(
+    properties: dict[Text, list[Text] | Text] = Field(
         default_factory=dict,
         description='FtM properties, e.g. {"name": ["Vladimir Putin"], "birthDate": ["1952"]}.',
     )
@@ -62,11 +75,11 @@ class MatchRequest(BaseModel):
 
     model_config = STRICT
 
-    queries: dict[str, EntityExample] = Field(description="Queries keyed by a caller-chosen id.")
-    weights: dict[str, float] = Field(
+    queries: dict[Text, EntityExample] = Field(description="Queries keyed by a caller-chosen id.")
+    weights: dict[Text, float] = Field(
         default_factory=dict, description="Accepted for yente compatibility; ignored."
     )
-    config: dict[str, Any] = Field(
+    config: dict[Text, Any] = Field(
         default_factory=dict, description="Accepted for yente compatibility; ignored."
     )
 
@@ -76,7 +89,7 @@ class ScanRequest(BaseModel):
 
     model_config = STRICT
 
-    text: str = Field(description="The document: plain text, HTML, a SWIFT MT103 or an ISO 20022 pacs.008.")
+    text: Text = Field(description="The document: plain text, HTML, a SWIFT MT103 or an ISO 20022 pacs.008.")
     format: Literal["auto", "text", "html", "mt103", "pacs008"] = Field(
         default="auto", description="`auto` detects the format from the content."
     )
@@ -87,8 +100,10 @@ class UpdateRequest(BaseModel):
 
     model_config = STRICT
 
-    datasets: list[str] | None = Field(default=None, description="Datasets to update; all when absent.")
-    urls: dict[str, str] | None = Field(default=None, description="Override download addresses, by dataset.")
+    datasets: list[Text] | None = Field(default=None, description="Datasets to update; all when absent.")
+    urls: dict[Text, Text] | None = Field(
+        default=None, description="Override download addresses, by dataset."
+    )
     force: bool = Field(default=False, description="Load even when the safety checks object.")
 
 

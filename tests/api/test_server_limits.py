@@ -119,3 +119,25 @@ def test_query_without_a_name_is_answered_empty_with_a_reason(screen_client: htt
     assert response.status_code == 200
     answer = response.json()["responses"]["q"]
     assert answer["results"] == [] and "name" in answer["detail"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        rb'{"queries": {"q": {"schema": "Person", "properties": {"name": ["\ud800"]}}}}',
+        rb'{"queries": {"q": {"schema": "Person", "properties": {"\udc00": ["x"]}}}}',
+        rb'{"queries": {"\udc00": {"schema": "Person", "properties": {"name": ["x"]}}}}',
+    ],
+)
+def test_unpaired_surrogates_are_422_not_500(screen_client: httpx.Client, content: bytes) -> None:
+    response = screen_client.post(
+        "/match/default", content=content, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert "surrogate" in str(response.json()["detail"])
+
+
+def test_scan_text_with_an_unpaired_surrogate_is_422(screen_client: httpx.Client) -> None:
+    content = rb'{"text": "Putin \ud800 met Assad"}'
+    response = screen_client.post("/scan", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == 422
