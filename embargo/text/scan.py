@@ -43,7 +43,7 @@ from embargo.text.linking import (
     link_mentions,
     title_gender,
 )
-from embargo.text.mentions.dictionary import TOKEN, NameDictionary
+from embargo.text.mentions.dictionary import TOKEN, DictMatch, NameDictionary
 from embargo.text.ner import NAME_LABELS, NerSpan, NerUnavailable, Recogniser, load_recogniser
 from embargo.text.parties import HitView, PartyGroup, group_hits
 from embargo.text.report import (
@@ -472,8 +472,8 @@ class Scanner:
                 surface = text[party.start : party.end]  # may span a continued line
                 add(groups[0], LinkedMention(party.start, party.end, surface, method, field=party.field))
         for segment in doc.segments:
-            exact = self.dictionary.scan(text, segment.start, segment.end)
-            for m in exact:
+            verbatim = self.dictionary.scan(text, segment.start, segment.end)
+            for m in verbatim:
                 span = Span(m.start, m.end, m.text, "PERSON", "dictionary", tuple(name_tokens(m.text)))
                 resolved = self._match_name(state, span, None)
                 if resolved.groups:
@@ -481,7 +481,7 @@ class Scanner:
                         resolved.groups[0],
                         LinkedMention(m.start, m.end, m.text, "dictionary", field=segment.field),
                     )
-            for start, end in self._near_name_runs(text, segment.start, segment.end, exact):
+            for start, end in self._near_name_runs(text, segment.start, segment.end, verbatim):
                 groups = group_hits(self._hits(text[start:end], None, None, []), self.threshold)
                 if groups:
                     add(groups[0], LinkedMention(start, end, text[start:end], "fuzzy", field=segment.field))
@@ -491,7 +491,9 @@ class Scanner:
         state.sentences = [Sentence(seg.start, seg.end) for seg in doc.segments]
         return self._report(doc, state, list(referents.values()), [], risks=bool(doc.segments))
 
-    def _near_name_runs(self, text: str, start: int, end: int, exact: list[Any]) -> list[tuple[int, int]]:
+    def _near_name_runs(
+        self, text: str, start: int, end: int, verbatim: list[DictMatch]
+    ) -> list[tuple[int, int]]:
         """Runs of two to four words in free text that are (near) list words and may form a list name.
 
         The typo-tolerant pass for remittance text, where there is no NER:
@@ -499,7 +501,7 @@ class Scanner:
         vocabulary (remembered per word), and only a run that passes the
         whole-name gate reaches the matcher.
         """
-        covered = [(m.start, m.end) for m in exact]
+        covered = [(m.start, m.end) for m in verbatim]
         words = [
             (m.start(), m.end(), self.dictionary.is_near_list_word(self.dictionary.normaliser(m.group())))
             for m in TOKEN.finditer(text, start, end)
