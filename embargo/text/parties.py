@@ -105,7 +105,8 @@ _STOPWORDS = frozenset(
         "being",
     ]
 )
-_NEAR_TIE = 0.12  # score gap within which document evidence may reorder groups
+_NEAR_TIE = 0.12
+_WIDE_TIE = 0.2  # score gap within which document evidence may reorder groups
 _SAME_PARTY_GAP = 0.15
 
 
@@ -324,7 +325,9 @@ def group_hits(
             for member in (group.primary, *group.members):
                 words |= member.context_words()
             coherence = min(len(words & context), 2) * 0.06
-        near = best - group.primary.score <= _NEAR_TIE
+        # Two pieces of document evidence (a role, another person the
+        # record names) may overturn a wider gap than one or none.
+        near = best - group.primary.score <= (_WIDE_TIE if coherence >= 0.12 else _NEAR_TIE)
         aligned = not query_tokens or given_name_agrees(query_tokens, group.primary)
         group.rank = group.primary.score + (support + coherence if near and aligned else 0.0)
     groups.sort(key=lambda g: -g.rank)
