@@ -87,7 +87,7 @@ class Document:
 # --- detection -----------------------------------------------------------
 
 _MT_BLOCK4 = re.compile(r"\{4:\s*\r?\n")
-_MT_FIELD = re.compile(r"^:(\d{2}[A-Z]?):", re.MULTILINE)
+_MT_FIELD = re.compile(r"(?:^|(?<=\{4:)):(\d{2}[A-Z]?):", re.MULTILINE)
 _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|article|p|div)\b", re.IGNORECASE)
 
 
@@ -209,7 +209,7 @@ def parse_mt103(text: str, source: str) -> Document:
     is kept for identifier screening; options D and K start with the name.
     """
     start = 0
-    m4 = _MT_BLOCK4.search(text)
+    m4 = _MT_BLOCK4.search(text) or re.search(r"\{4:", text)
     end = len(text)
     if m4:
         start = m4.end()

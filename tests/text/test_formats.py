@@ -165,3 +165,11 @@ def test_pacs008_with_byte_order_mark_and_prefixed_namespace_is_detected_and_rea
         ("Cdtr", "Example Freight GmbH"),
         ("Dbtr", "Second Debtor SA"),
     ]
+
+
+def test_block_4_starting_on_the_same_line_is_read_to_its_end_marker() -> None:
+    message = "{1:F01X}{2:I103Y}{4::20:REF9\n:32A:240101EUR5,00\n:50K:ACME LTD\n:59:BETA GMBH\n:70:INVOICE 7-}{5:{CHK:1}}"
+    doc = read_document(message.encode(), "inline.fin")
+    assert doc.meta["reference"] == "REF9"
+    (remittance,) = doc.segments
+    assert doc.text[remittance.start : remittance.end] == "INVOICE 7"
