@@ -32,7 +32,8 @@ from bench.devset.text import PARTICLES, distinctive_tokens, fold, is_latin, scr
 from embargo.model import PERSON, WEAK_ALIAS, Entity, Statement, merge_statements, schema_is_a
 from embargo.sources.countries import country_code
 
-EVAL_DIR = Path("/work/shared/data/eval")
+# The evaluation material sits next to the repository (../shared/data/eval).
+EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "eval"
 
 CATEGORIES = (
     "cross_list",
@@ -65,36 +66,14 @@ BUDGET = {
     "un_positives": 700,
 }
 
-ARABIC_COUNTRIES = frozenset(
-    [
-        "dz",
-        "bh",
-        "km",
-        "dj",
-        "eg",
-        "iq",
-        "jo",
-        "kw",
-        "lb",
-        "ly",
-        "mr",
-        "ma",
-        "om",
-        "ps",
-        "qa",
-        "sa",
-        "so",
-        "sd",
-        "sy",
-        "tn",
-        "ae",
-        "ye",
-        "af",
-        "pk",
-        "ir",
-    ]
-)
-POST_SOVIET = frozenset(["ru", "by", "ua", "kz", "kg", "tj", "tm", "uz", "am", "az", "ge", "md"])
+
+def _codes(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Where Arabic or Russian romanisation conventions apply (ISO 3166 codes).
+ARABIC_COUNTRIES = _codes("dz bh km dj eg iq jo kw lb ly mr ma om ps qa sa so sd sy tn ae ye af pk ir")
+POST_SOVIET = _codes("ru by ua kz kg tj tm uz am az ge md")
 
 
 @dataclass
@@ -415,7 +394,7 @@ def reordering(ctx: Context) -> Iterator[Pair]:
 
 # Romanised East Asian names are surname + a two-part given name ("Pak Chun
 # Il"): the last part is not a surname to keep, the middle not a middle name.
-EAST_ASIAN = frozenset({"kp", "kr", "cn", "tw", "hk", "mo", "vn", "jp", "mm"})
+EAST_ASIAN = _codes("kp kr cn tw hk mo vn jp mm")
 
 
 def dropped_middle(ctx: Context) -> Iterator[Pair]:
