@@ -101,10 +101,35 @@ class Counts:
 Table = dict[tuple[str, str, str, str], Counts]
 
 
+def rule_group(pair: Pair) -> str:
+    """The construction rule a pair came from, without per-pair detail.
+
+    cross_list keeps the route (``id``, ``un``, ``dob``, ``dob_names``),
+    transliteration the system family (``cyrillic``, ``arabic-respelling``).
+    """
+    if pair.category in ("cross_list", "transliteration"):
+        return pair.rule.split(":")[0]
+    return pair.rule
+
+
 def _record(table: Table, mode: str, system: str, pair: Pair, predicted: bool) -> None:
     for split in (pair.split, "all"):
         for category in (pair.category, "overall"):
             table.setdefault((mode, system, split, category), Counts()).add(pair.label, predicted)
+    key = f"{pair.category}/{rule_group(pair)}"
+    table.setdefault((f"{mode}:rules", system, "all", key), Counts()).add(pair.label, predicted)
+
+
+def print_rules(table: Table, mode: str, out: Any = sys.stdout) -> None:
+    """F1 by construction rule (both halves), to see which rule a category's errors come from."""
+    keys = sorted({k[3] for k in table if k[0] == f"{mode}:rules" and k[1] == "embargo"})
+    if not keys:
+        return
+    print(f"\n{mode.upper()} BY RULE (both halves): n, embargo F1, logic-v2 F1", file=out)
+    for key in keys:
+        e = table[(f"{mode}:rules", "embargo", "all", key)]
+        lv = table.get((f"{mode}:rules", "logic-v2", "all", key)) or Counts()
+        print(f"  {key:42} {e.n:5} {_fmt(e.f1)} {_fmt(lv.f1)}", file=out)
 
 
 def _candidate(pair: Pair, records: dict[str, Entity]) -> tuple[Entity, str, bool] | None:
@@ -414,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 "retrieval: logic-v2 columns rescore embargo's returned candidates (it has no index of its own)."
             )
+    for mode in ("retrieval", "pairwise"):
+        print_rules(table, mode)
     print()
     for mode in ("retrieval", "pairwise"):
         goal_summary(table, mode, categories)
