@@ -437,7 +437,12 @@ class Scanner:
             hits, self.threshold, context=context, gender=span.gender, query_tokens=span.tokens
         )
         kept = {g.primary.id for g in groups} | {m.id for g in groups for m in g.members}
-        below = max((h for h in hits if h.id not in kept), key=lambda h: h.score, default=None)
+        # The closest near miss, for an unlisted name's "best_candidate".
+        below = max(
+            (h for h in hits if h.id not in kept and h.score >= self.floor),
+            key=lambda h: h.score,
+            default=None,
+        )
         return _Resolved(groups, below)
 
     # -- payments -----------------------------------------------------------
