@@ -40,7 +40,7 @@ from embargo.names.score import fixed_weight, is_patronymic, normalise_identifie
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
 from embargo.names.translit import is_abjad, script_group
 
-FORMAT_VERSION = 4
+FORMAT_VERSION = 6
 ID_PROPS = (
     "idNumber",
     "passportNumber",
@@ -166,9 +166,13 @@ class NameIndex:
         self.by_consonant: dict[str, list[int]] = {}
         self.by_deletion = KeyTable()
         self.by_identifier: dict[str, list[int]] = {}
+        # letter -> (names with a token starting with it, heaviest such token's weight)
+        self.by_initial: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._similar_cache: dict[tuple[str, bool], dict[int, tuple[float, str]]] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
-        self._postings_cache: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._postings_cache: dict[
+            tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+        ] = {}
         self._entity_count = 0
 
     # --- building -------------------------------------------------------------
@@ -250,7 +254,8 @@ class NameIndex:
         var_entity, var_total, var_schema, var_datasets = [], [], [], []
         for vid, (pos, tokens, prop, text, lang, script) in enumerate(variants):
             ids = tuple(self.vocab[t] for t in tokens)
-            for tid in set(ids):
+            # Once per occurrence: a name may hold a token twice ("al ... al").
+            for tid in ids:
                 postings[tid].append(vid)
             record = self.entities[pos]
             var_entity.append(pos)
@@ -294,6 +299,20 @@ class NameIndex:
                 deletion_hashes.extend([zlib.crc32(k.encode()) for k in keys])
                 deletion_ids.extend([tid] * len(keys))
         self.by_deletion = KeyTable(deletion_hashes, deletion_ids)
+        initials: dict[str, dict[int, float]] = {}
+        for vid, ids in enumerate(self.var_tokens):
+            for tid in ids:
+                letter = self.tokens[tid][0]
+                heaviest = initials.setdefault(letter, {})
+                if self.weights[tid] > heaviest.get(vid, 0.0):
+                    heaviest[vid] = self.weights[tid]
+        self.by_initial = {
+            letter: (
+                np.fromiter(found.keys(), dtype=np.int32, count=len(found)),
+                np.fromiter(found.values(), dtype=np.float32, count=len(found)),
+            )
+            for letter, found in initials.items()
+        }
         patronymics: list[set[str]] = [set() for _ in self.entities]
         for pos, tokens, *_rest in variants:
             patronymics[pos].update(t for t in tokens if is_patronymic(t))
@@ -349,28 +368,41 @@ class NameIndex:
         self._similar_cache[key] = found
         return found
 
-    def postings_for(self, token: str, abjad: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(variant ids, similarity, list-token weight) of every name reached by ``token``.
+    def postings_for(
+        self, token: str, abjad: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Every name reached by query ``token``, once each, with what it could earn there.
 
-        Concatenated over all similar tokens; a name may appear once per
-        similar token it contains.
+        Returns (variant ids, best similarity, heaviest list-token weight,
+        whether a word other than an initial is reached), over all indexed
+        tokens similar to ``token``.
         """
         key = (token, abjad)
         cached = self._postings_cache.get(key)
         if cached is not None:
             return cached
         similar = self.similar(token, abjad)
-        vs, ss, ws = [], [], []
-        for tid, (sim, _method) in similar.items():
+        vs, ss, ws, rs = [], [], [], []
+        for tid, (sim, method) in similar.items():
             idx = self.postings[tid]
             vs.append(idx)
             ss.append(np.full(len(idx), sim, dtype=np.float32))
             ws.append(np.full(len(idx), self.weights[tid], dtype=np.float32))
+            rs.append(np.full(len(idx), method != INITIAL))
         if vs:
-            result = (np.concatenate(vs), np.concatenate(ss), np.concatenate(ws))
+            v = np.concatenate(vs)
+            order = np.argsort(v, kind="stable")
+            v = v[order]
+            starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
+            result = (
+                v[starts],
+                np.maximum.reduceat(np.concatenate(ss)[order], starts),
+                np.maximum.reduceat(np.concatenate(ws)[order], starts),
+                np.logical_or.reduceat(np.concatenate(rs)[order], starts),
+            )
         else:
             empty = np.zeros(0, dtype=np.float32)
-            result = (np.zeros(0, dtype=np.int32), empty, empty)
+            result = (np.zeros(0, dtype=np.int32), empty, empty, np.zeros(0, dtype=bool))
         if len(self._postings_cache) > 5_000:
             self._postings_cache.clear()
         self._postings_cache[key] = result

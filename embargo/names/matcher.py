@@ -30,6 +30,7 @@ from embargo.names.normalise import name_variants
 from embargo.names.query import Query
 from embargo.names.score import (
     CANDIDATE_EXPONENT,
+    CONFLICT_PENALTY,
     COUNTRY_AGREE,
     DOB_BONUS,
     SOFT_SHARE,
@@ -40,6 +41,7 @@ from embargo.names.score import (
     compare_identifiers,
     compare_sets,
     fixed_weight,
+    is_minor_token,
     is_patronymic,
     normalise_identifier,
     score_name,
@@ -221,28 +223,29 @@ class Matcher:
         parts_v: list[np.ndarray] = []
         parts_q: list[np.ndarray] = []
         parts_c: list[np.ndarray] = []
-        unbounded_candidate = False
-        constant_q = 0.0
+        parts_w: list[np.ndarray] = []
+        initials: list[tuple[np.ndarray, np.ndarray, float]] = []
+        major: list[np.ndarray] = []  # names reached by a word that is no initial, particle or legal form
         for token, token_weight in zip(qname.tokens, qname.weights, strict=True):
             if len(token) == 1:
-                # An initial may pair with any word: credit it everywhere,
-                # and fully where the list has the same single letter.
-                constant_q += INITIAL_SIMILARITY * token_weight
-                unbounded_candidate = True
-                tid = index.vocab.get(token)
-                if tid is not None:
-                    idx = index.postings[tid]
-                    parts_v.append(idx)
-                    parts_q.append(
-                        np.full(len(idx), (1.0 - INITIAL_SIMILARITY) * token_weight, dtype=np.float32)
-                    )
-                    parts_c.append(np.zeros(len(idx), dtype=np.float32))
+                # An initial pairs with a word starting with that letter (or
+                # the same letter): credit it fully wherever there is one.
+                v, heaviest = index.by_initial.get(token, (_NO_IDS, _NO_WEIGHTS))
+                initials.append((v, heaviest, token_weight))
+                if len(v):
+                    parts_v.append(v)
+                    parts_q.append(np.full(len(v), token_weight, dtype=np.float32))
+                    parts_c.append(heaviest)
+                    parts_w.append(np.full(len(v), token_weight, dtype=np.float32))
                 continue
-            v, sims, weights = index.postings_for(token, qname.abjad)
+            v, sims, weights, real_word = index.postings_for(token, qname.abjad)
             if len(v):
                 parts_v.append(v)
                 parts_q.append(sims * token_weight)
                 parts_c.append(weights)
+                parts_w.append(np.full(len(v), token_weight, dtype=np.float32))
+                if not is_minor_token(token):
+                    major.append(v[real_word])
         if not parts_v:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         all_v = np.concatenate(parts_v)
@@ -250,44 +253,89 @@ class Matcher:
         # cheaper than sweeping arrays as long as the whole index.
         vids, inverse = np.unique(all_v, return_inverse=True)
         m = len(vids)
-        # Summing (rather than taking the best of) several similar tokens
-        # that one query token reaches in the same name only loosens the bound.
+        # Each query token counts once per name, with its best similarity.
         acc_q = np.bincount(inverse, weights=np.concatenate(parts_q), minlength=m)
-        cq = np.minimum((acc_q + constant_q) / total_q, 1.0)
-        if unbounded_candidate:
-            upper = cq
-        else:
-            acc_c = np.bincount(inverse, weights=np.concatenate(parts_c), minlength=m)
-            # The same bounds counted from the list side: each list token is
-            # paired at most once, with at most its best query-token credit.
-            # This is what keeps "Mohamed Mohamud" from counting one listed
-            # "Mohamed" twice.
-            by_list_q, by_list_c = self._list_side_bounds(qname, vids)
-            cq = np.minimum(cq, by_list_q / total_q)
-            acc_c = np.minimum(acc_c, by_list_c)
-            cc = np.minimum(acc_c / np.maximum(index.var_total[vids], 1e-6), 1.0)
-            upper = cq * cc**CANDIDATE_EXPONENT
-        keep = upper + 1e-4 >= bound
+        cq = np.minimum(acc_q / total_q, 1.0)
+        acc_c = np.bincount(inverse, weights=np.concatenate(parts_c), minlength=m)
+        # The same bounds counted from the list side: each list token is
+        # paired at most once, with at most its best query-token credit.
+        # This is what keeps "Mohamed Mohamud" from counting one listed
+        # "Mohamed" twice.
+        by_list_q, by_list_c, by_list_w = self._list_side_bounds(qname, vids, initials)
+        cq = np.minimum(cq, by_list_q / total_q)
+        acc_c = np.minimum(acc_c, by_list_c)
+        totals = np.maximum(index.var_total[vids], 1e-6)
+        cc = np.minimum(acc_c / totals, 1.0)
+        # Query and list weight left unpaired at the least; both sides
+        # unpaired is the two-sided conflict score_name penalises.
+        acc_w = np.minimum(np.bincount(inverse, weights=np.concatenate(parts_w), minlength=m), by_list_w)
+        lost_q = np.maximum(0.0, 1.0 - acc_w / total_q)
+        lost_c = np.maximum(0.0, 1.0 - cc)
+        upper = cq * cc**CANDIDATE_EXPONENT * (1.0 - CONFLICT_PENALTY * np.minimum(lost_q, lost_c))
+        # Only an exact full name scores on initials, particles and legal
+        # forms alone; anything else needs a real word in common.
+        real = np.zeros(m, dtype=bool)
+        if major:
+            real[np.searchsorted(vids, np.concatenate(major))] = True
+        exact = self._exact_names(qname)
+        if len(exact):
+            real[np.searchsorted(vids, exact)] = True
+            upper[np.searchsorted(vids, exact)] = 1.0
+        keep = real & (upper + 1e-4 >= bound)
         if mask is not None:
             keep &= mask[vids]
         return vids[keep], upper[keep]
 
-    def _list_side_bounds(self, qname: _QueryName, vids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _exact_names(self, qname: _QueryName) -> np.ndarray:
+        """Names made of exactly the query's tokens (in any order)."""
+        index = self.index
+        ids: list[int] = []
+        for token in qname.tokens:
+            tid = index.vocab.get(token)
+            if tid is None:
+                return _NO_IDS
+            ids.append(tid)
+        wanted = sorted(ids)
+        rarest = min(ids, key=lambda t: len(index.postings[t]))
+        found = [v for v in set(index.postings[rarest].tolist()) if sorted(index.var_tokens[v]) == wanted]
+        return np.array(sorted(found), dtype=np.int64)
+
+    def _list_side_bounds(
+        self, qname: _QueryName, vids: np.ndarray, initials: list[tuple[np.ndarray, np.ndarray, float]]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per name in ``vids``: query credit, list weight and query weight reachable, list side."""
         index = self.index
         credit: dict[int, float] = {}
+        paired: dict[int, float] = {}
         for weight, similar in zip(qname.weights, qname.similar, strict=True):
             for tid, (sim, _method) in similar.items():
                 if weight * sim > credit.get(tid, 0.0):
                     credit[tid] = weight * sim
+                if weight > paired.get(tid, 0.0):
+                    paired[tid] = weight
         tids = list(credit)
         postings = [index.postings[t] for t in tids]
         lengths = [len(p) for p in postings]
-        where = np.concatenate(postings)
-        got_q = np.repeat(np.array([credit[t] for t in tids], dtype=np.float64), lengths)
-        got_c = np.repeat(np.array([index.weights[t] for t in tids], dtype=np.float64), lengths)
-        slots = np.searchsorted(vids, where)
+        where = [*postings]
+        got_q = [np.repeat(np.array([credit[t] for t in tids], dtype=np.float64), lengths)]
+        got_c = [np.repeat(np.array([index.weights[t] for t in tids], dtype=np.float64), lengths)]
+        got_w = [np.repeat(np.array([paired[t] for t in tids], dtype=np.float64), lengths)]
+        # A query initial may pair with any list word of its letter, perhaps
+        # one already credited above: adding it keeps this an upper bound.
+        for v, heaviest, weight in initials:
+            where.append(v)
+            got_q.append(np.full(len(v), weight))
+            got_c.append(heaviest.astype(np.float64))
+            got_w.append(np.full(len(v), weight))
+        slots = np.searchsorted(vids, np.concatenate(where)) if where else np.zeros(0, dtype=np.int64)
         m = len(vids)
-        return np.bincount(slots, weights=got_q, minlength=m), np.bincount(slots, weights=got_c, minlength=m)
+
+        def total(parts: list[np.ndarray]) -> np.ndarray:
+            if not parts:
+                return np.zeros(m)
+            return np.bincount(slots, weights=np.concatenate(parts), minlength=m)
+
+        return total(got_q), total(got_c), total(got_w)
 
     def _patronymic_conflict(
         self, qname: _QueryName, vid: int, pos: int, name: NameMatch, schema: str | None, brute_force: bool
@@ -546,6 +594,10 @@ class Matcher:
         """A matcher over the store's active versions, using the on-disk index cache."""
         snapshot = store.snapshot()
         return cls(_cached_index(snapshot, settings), settings)
+
+
+_NO_IDS = np.zeros(0, dtype=np.int32)
+_NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
 def _secondary_of(

@@ -172,8 +172,8 @@ def score_name(
         got_q += sim * weight
         # An initial only half-explains the name it stands for.
         got_c += candidate_weights[j] * (sim if method == "initial" else 1.0)
-    if all(p.method == "initial" for p in pairs):
-        # Initials alone identify nobody.
+    if all(p.method == "initial" or is_minor_token(p.query) for p in pairs):
+        # Initials, particles and legal forms alone identify nobody.
         got_q = got_c = 0.0
     soft = soft_tokens(query) if soften else (False,) * len(query)
     effective = [w * SOFT_SHARE if soft[i] and i not in used_q else w for i, w in enumerate(query_weights)]
