@@ -83,6 +83,9 @@ _SHIP_WORDS = frozenset(
 _PLANE_WORDS = frozenset({"aircraft", "plane", "jet", "airliner", "helicopter", "boeing", "airbus"})
 # A capitalised word, optionally one lower-case role word, then the name.
 _DEMONYM_BEFORE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+(?:[a-z]+[ \t]+)?$")
+_HONORIFIC_BEFORE = re.compile(
+    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord|Madam|Madame|Mme|Prof|Herr|Frau|Monsieur)\.?[ \t]+$"
+)
 _WORD_BEFORE_COMMA = re.compile(r"([^\W\d_]+),[ \t]*$")
 _MAX_NAME_TOKENS = 8
 # Scanners by (data dir, list versions, options): reused within a process
@@ -334,7 +337,14 @@ class Scanner:
         tokens = tuple(name_tokens(surface, schema if label == "PERSON" else None))
         if not tokens or len(tokens) > _MAX_NAME_TOKENS or not any(ch.isalpha() for ch in surface):
             return None
-        return Span(start, end, surface, label, method, tokens, title, gender)
+        span = Span(start, end, surface, label, method, tokens, title, gender)
+        if label == "PERSON" and not span.is_full:
+            # A short form is reported with its honorific: "Ms Assad", "Mr Peskov".
+            honorific = _HONORIFIC_BEFORE.search(text, max(0, start - 12), start)
+            if honorific:
+                span.start = honorific.start()
+                span.text = text[span.start : end]
+        return span
 
     def _countries_before(self, text: str, start: int) -> list[str]:
         """Nationality the text states right before the name ("Syrian president Bashar ...")."""

@@ -29,11 +29,11 @@ def test_story_links_titled_short_form_and_collapses_the_unlisted_lawyer(scanner
     (peskov,) = report["entities"]
     assert "ofac-35320" in [peskov["id"], *peskov["other_ids"]]
     assert "gb-hmt-15805" not in ids_of(report)  # "the Kremlin spokesman" is Sergeyevich
-    short = next(m for m in peskov["mentions"] if m["text"] == "Peskov")
+    short = next(m for m in peskov["mentions"] if m["text"] == "Mr Peskov")
     assert short["method"] == "link" and short["title"] == "Mr"
     assert "Yacht" not in {u["text"] for u in report["unlisted"]}  # "Yacht brokers said..."
     lawyer = next(u for u in report["unlisted"] if u["text"] == "Marta Kowalczyk")
-    assert [m["text"] for m in lawyer["mentions"]] == ["Marta Kowalczyk", "Kowalczyk"]
+    assert [m["text"] for m in lawyer["mentions"]] == ["Marta Kowalczyk", "Kowalczyk"]  # no honorific there
     categories = {r["category"] for r in report["risks"]}
     assert {"asset_freeze", "money_laundering"} <= categories
 
@@ -65,7 +65,7 @@ def test_saved_page_is_screened_on_its_main_text(scanner: Scanner) -> None:
     assert report["document"]["format"] == "html"
     (akhras,) = report["entities"]
     assert akhras["id"] == "ofac-30744"
-    assert any(m["text"] == "Akhras" and m["method"] == "link" for m in akhras["mentions"])
+    assert any(m["text"] == "Mr Akhras" and m["method"] == "link" for m in akhras["mentions"])
     assert "Lena Marchetti" in {u["text"] for u in report["unlisted"]}
     evasion = [r for r in report["risks"] if r["category"] == "sanctions_evasion"]
     assert evasion
