@@ -13,6 +13,7 @@ import gc
 import logging
 import os
 import threading
+import time
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -142,10 +143,13 @@ def create_app(
 
 
 def _warm_quietly(warm: Callable[[], Any]) -> None:
+    started = time.perf_counter()
     try:
         warm()
     except Exception:  # the first /scan will retry and report the error itself
         log.exception("text scanner warm-up failed")
+        return
+    _server_log.info("text scanner ready in %.1f s", time.perf_counter() - started)
 
 
 def app_from_env() -> FastAPI:
