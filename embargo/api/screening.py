@@ -1,7 +1,8 @@
 """Answering screening questions from one engine, in yente's shapes.
 
-Everything here runs in a worker thread against the engine the request
-took when it started, and checks the request's deadline between queries.
+Everything here works on the engine the request took when it started
+(on the event loop for a small query, in a worker thread otherwise) and
+checks the request's deadline between queries.
 It turns yente queries into matcher queries, matcher hits into yente
 results, and both into the short summaries the audit trail keeps.
 """

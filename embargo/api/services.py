@@ -86,7 +86,7 @@ async def services(request: Request) -> Services:
 async def use_engine(request: Request) -> Engine:
     """Take the current engine once for this request and remember it for the stamp."""
     engine = services_of(request).holder.current
-    request.state.__setattr__(ENGINE_STATE_KEY, engine)
+    setattr(request.state, ENGINE_STATE_KEY, engine)
     return engine
 
 
