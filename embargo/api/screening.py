@@ -383,3 +383,23 @@ def nested_entity(engine: Engine, entity: Any) -> dict[str, Any]:
     data["properties"] = properties
     data["relations"] = [r.to_dict() for r in entity.relations]
     return data
+
+
+def adjacency(engine: Engine, entity: Any) -> dict[str, list[dict[str, Any]]]:
+    """The relation links of an entity by property (yente's ``/adjacent`` view)."""
+    nested = nested_entity(engine, entity)
+    links: dict[str, list[dict[str, Any]]] = {}
+    for prop, values in nested["properties"].items():
+        found = [v for v in values if isinstance(v, dict)]
+        if found:
+            links[prop] = found
+    return links
+
+
+def page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    return {
+        "results": items[offset : offset + limit],
+        "total": {"value": len(items), "relation": "eq"},
+        "limit": limit,
+        "offset": offset,
+    }

@@ -197,6 +197,25 @@ class CatalogResponse(Stamped):
     last_update: str | None = None
 
 
+class AdjacentPropertyResponse(Stamped):
+    results: list[EntityOut]
+    total: TotalSpec
+    limit: int
+    offset: int
+
+
+class AdjacentPage(BaseModel):
+    results: list[EntityOut]
+    total: TotalSpec
+    limit: int
+    offset: int
+
+
+class AdjacentResponse(Stamped):
+    entity: EntityOut
+    adjacent: dict[str, AdjacentPage]
+
+
 class StatusResponse(BaseModel):
     status: str
     detail: str | None = None

@@ -174,3 +174,17 @@ def test_client_search_country_filter(yente: Client) -> None:
             for v in result.properties.get(p, [])
         }  # type: ignore[union-attr]
         assert "sy" in linked
+
+
+def test_client_adjacency_lists_relations_by_property(yente: Client, bundled_dir: Path) -> None:
+    with open_store(Settings(data_dir=bundled_dir)) as store:
+        related = next(e for e in store.snapshot().iter_entities() if len(e.relations) >= 2)
+    full = yente.adjacent(related.id, limit=1)
+    assert full.entity.id == related.id
+    assert sum(page.total.value for page in full.adjacent.values()) == len(related.relations)
+    assert all(len(page.results) <= 1 for page in full.adjacent.values())
+    prop = next(iter(full.adjacent))
+    one = yente.adjacent(related.id, prop=prop, limit=50)
+    assert one.total.value == full.adjacent[prop].total.value == len(one.results)
+    with pytest.raises(yente_client.NotFoundError):
+        yente.adjacent("no-such-entity")

@@ -1,4 +1,4 @@
-"""yente-compatible screening routes: /match, /search, /entities, /algorithms."""
+"""yente-compatible screening routes: /match, /search, /entities (and adjacency), /algorithms."""
 
 import dataclasses
 from typing import Annotated, Any
@@ -13,6 +13,8 @@ from embargo.api.limits import Deadline, check_batch_size, run_bounded
 from embargo.api.routes.errors import AUTH_ERRORS, BODY_ERRORS, INPUT_ERRORS, NOT_FOUND, TIMEOUT_ERRORS
 from embargo.api.services import Services, services, stamp, use_engine
 from embargo.api.yente import (
+    AdjacentPropertyResponse,
+    AdjacentResponse,
     AlgorithmsResponse,
     EntityResponse,
     MatchRequest,
@@ -221,6 +223,56 @@ def build(settings: Settings) -> APIRouter:
         if data is None:
             raise HTTPException(status_code=404, detail=f"no entity {entity_id!r} in the active lists")
         return JSONResponse({**data, **stamp(engine)})
+
+    async def fetch_entity(engine: Engine, svc: Services, entity_id: str) -> Any:
+        deadline = Deadline(settings.request_timeout)
+        found = await run_bounded(svc.executor, deadline, lambda: engine.snapshot.get(entity_id))
+        if found is None:
+            raise HTTPException(status_code=404, detail=f"no entity {entity_id!r} in the active lists")
+        return found
+
+    @router.get(
+        "/entities/{entity_id}/adjacent",
+        response_model=AdjacentResponse,
+        responses={**AUTH_ERRORS, **NOT_FOUND, **TIMEOUT_ERRORS, **INPUT_ERRORS},
+        summary="An entity's relations, by property (yente's adjacency view)",
+    )
+    async def adjacent(
+        entity_id: Annotated[str, Path(max_length=500)],
+        limit: Annotated[int, Query(ge=1, le=max_limit)] = settings.match_limit,
+        offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+        principal: Principal = require("screen"),
+        engine: Engine = Depends(use_engine),
+        svc: Services = Depends(services),
+    ) -> Any:
+        found = await fetch_entity(engine, svc, entity_id)
+        links = screening.adjacency(engine, found)
+        return JSONResponse(
+            {
+                "entity": screening.entity_out(found),
+                "adjacent": {prop: screening.page(items, limit, offset) for prop, items in links.items()},
+                **stamp(engine),
+            }
+        )
+
+    @router.get(
+        "/entities/{entity_id}/adjacent/{prop}",
+        response_model=AdjacentPropertyResponse,
+        responses={**AUTH_ERRORS, **NOT_FOUND, **TIMEOUT_ERRORS, **INPUT_ERRORS},
+        summary="One relation property of an entity, paginated",
+    )
+    async def adjacent_property(
+        entity_id: Annotated[str, Path(max_length=500)],
+        prop: Annotated[str, Path(max_length=100, examples=["unknownLinkSubject", "familyPerson"])],
+        limit: Annotated[int, Query(ge=1, le=max_limit)] = settings.match_limit,
+        offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+        principal: Principal = require("screen"),
+        engine: Engine = Depends(use_engine),
+        svc: Services = Depends(services),
+    ) -> Any:
+        found = await fetch_entity(engine, svc, entity_id)
+        items = screening.adjacency(engine, found).get(prop, [])
+        return JSONResponse({**screening.page(items, limit, offset), **stamp(engine)})
 
     @router.get(
         "/algorithms",
