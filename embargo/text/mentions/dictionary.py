@@ -83,10 +83,9 @@ class _TokenCache(dict[str, str]):
         if len(self) > _CACHE_LIMIT:
             self.clear()
         if token.isascii() and token.isalnum() and token[:3].lower() != "abd":
-            # What the shared normalisation makes of one plain ASCII word (letters
-            # and digits) is
-            # its lower case (tests check this against it on list words);
-            # skipping ICU here is most of the cost of unseen words.
+            # What the shared normalisation makes of one plain ASCII word
+            # (letters and digits) is its lower case; tests check this
+            # against it. Skipping ICU here is most of the cost of unseen words.
             value = token.lower()
         else:
             value = " ".join(self._normalise(token).split())
