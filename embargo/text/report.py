@@ -13,7 +13,8 @@ JSON shape (``embargo scan --json``; stable, additive changes only)::
          "other_ids": [str],            # the same party's entries in other lists
          "mentions": [
            {"text": str, "start": int, "end": int,   # text[start:end] == text
-            "method": "dictionary|fuzzy|ner|link|field",
+            "method": "dictionary|fuzzy|ner|link|field",  # field: a payment
+                                        # party found by its BIC
             "field": str,               # payments only: "59", "Cdtr", "70"...
             "title": str,               # "Ms", "President"... when present
             "linked_to": int,           # link only: index of the mention it rests on
@@ -27,9 +28,14 @@ JSON shape (``embargo scan --json``; stable, additive changes only)::
          "best_candidate": {"id": str, "caption": str, "score": float} | null}],
       "ambiguous": [                    # short forms that fit several listed people
         {"text": str, "mentions": [...], "candidates": [{"id", "caption", "score"}]}],
-      "risks": [
+      "risks": [                        # category: sanctions, asset_freeze, travel_ban,
+                                        # sanctions_evasion, corruption, fraud,
+                                        # money_laundering, terrorism, organised_crime,
+                                        # human_rights_abuse, war_crimes
         {"category": str, "sentence": str, "start": int, "end": int,
-         "keywords": [str], "entity": str | null, "entities": [str]}],
+         "keywords": [str],
+         "entity": str | null,          # the listed party the sentence is about
+         "entities": [str]}],           # every listed party mentioned in it
       "list_versions": {dataset: version},
       "engine": {"version": str, "ner": bool, "ner_model": str | null, "notes": [str]}
     }
