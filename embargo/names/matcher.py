@@ -232,6 +232,9 @@ class Matcher:
                 # the same letter): credit it fully wherever there is one.
                 v, heaviest = index.by_initial.get(token, (_NO_IDS, _NO_WEIGHTS))
                 initials.append((v, heaviest, token_weight))
+                same = index.vocab.get(token)
+                if same is not None:  # the same single letter is an exact pair
+                    major.append(index.postings[same])
                 if len(v):
                     parts_v.append(v)
                     parts_q.append(np.full(len(v), token_weight, dtype=np.float32))

@@ -15,8 +15,10 @@ phonetic     0.8-0.88    same sound-alike key (Qadhafi / Gaddafi, Jong / Jeong)
 initial      0.7         a single letter and a word starting with it
 ===========  ==========  ====================================================
 
-The edit budget grows with length -- none up to 3 letters, one up to 7, two
-beyond -- so that short tokens (``Ali`` / ``Ola``) are never fuzzy-equal.
+The edit budget (optimal string alignment, so a swapped pair of letters is
+one edit) grows with length -- none up to 3 letters, one up to 5, two beyond
+-- so that short tokens (``Ali`` / ``Ola``) are never fuzzy-equal; up to 5
+letters the first letter must also agree.
 """
 
 from __future__ import annotations
@@ -56,6 +58,10 @@ def fuzzy_similarity(a: str, b: str) -> float:
     """Similarity for a pair within the edit budget, else 0."""
     budget = edit_budget(min(len(a), len(b)))
     if budget == 0:
+        return 0.0
+    if a[0] != b[0] and min(len(a), len(b)) <= 5:
+        # Typos rarely hit the first letter; in short names a different
+        # first letter is a different name (Wade / Made, Tong / Jong).
         return 0.0
     # Optimal string alignment: a swapped pair of letters is one typo.
     distance = OSA.distance(a, b, score_cutoff=budget)
