@@ -38,11 +38,14 @@ def build(settings: Settings) -> APIRouter:
     async def updatez(
         http_request: Request,
         request: UpdateRequest | None = None,
+        force: Annotated[bool, Query(description="As the body's `force` (yente passes it here).")] = False,
         principal: Principal = require("admin"),
         svc: Services = Depends(services),
     ) -> Any:
         # The body is optional: yente's updatez takes none, meaning "update everything".
         body = request or UpdateRequest()
+        if force:
+            body = body.model_copy(update={"force": True})
         if not svc.update_lock.acquire(blocking=False):
             raise HTTPException(status_code=409, detail="another list update is already running")
 
