@@ -3,7 +3,9 @@
 JSON shape (``embargo scan --json``; stable, additive changes only)::
 
     {
-      "document": {"source": str, "format": "text|html|mt103|pacs008", "chars": int},
+      "document": {"source": str, "format": "text|html|mt103|pacs008", "chars": int,
+                   "parties": [{"field", "role", "name", "bic", "country", "start", "end"}]},
+                                        # parties: payments only, every party read
       "entities": [                     # listed parties the document names
         {"id": str,                     # primary list entry (best score)
          "caption": str, "schema": str,
@@ -178,10 +180,14 @@ class ScanReport:
     risks: list[RiskOut]
     list_versions: dict[str, Any]
     engine: dict[str, Any]
+    parties: list[dict[str, Any]] = field(default_factory=list)  # payments: every party read
 
     def to_dict(self) -> dict[str, Any]:
+        document: dict[str, Any] = {"source": self.source, "format": self.format, "chars": len(self.text)}
+        if self.parties:
+            document["parties"] = self.parties
         return {
-            "document": {"source": self.source, "format": self.format, "chars": len(self.text)},
+            "document": document,
             "entities": [e.to_dict() for e in self.entities],
             "unlisted": [u.to_dict() for u in self.unlisted],
             "ambiguous": [a.to_dict() for a in self.ambiguous],
@@ -192,7 +198,7 @@ class ScanReport:
 
     @property
     def flagged(self) -> bool:
-        """True when the document names a listed party (the CLI's exit signal)."""
+        """True when the document names a listed party."""
         return bool(self.entities)
 
 

@@ -616,6 +616,7 @@ class Scanner:
             risk_out,
             self.list_versions,
             self.engine,
+            [_party_dict(p) for p in doc.parties],
         )
 
     def _ambiguous(
@@ -714,6 +715,16 @@ def _plain_sentence_opener(text: str, span: NerSpan) -> bool:
         return False
     before = text[max(0, span.start - 3) : span.start]
     return span.start == 0 or "\n" in before or before.strip() == "" or before.rstrip()[-1:] in ".!?\"'‘“"
+
+
+def _party_dict(party: Party) -> dict[str, Any]:
+    data: dict[str, Any] = {"field": party.field, "role": party.role, "name": party.name}
+    if party.bic:
+        data["bic"] = party.bic
+    if party.country:
+        data["country"] = party.country
+    data.update(start=party.start, end=party.end)
+    return data
 
 
 def _mention_out(ref: Referent, index: int) -> MentionOut:

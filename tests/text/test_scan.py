@@ -75,6 +75,9 @@ def test_mt103_reports_listed_parties_with_their_fields(scanner: Scanner) -> Non
     report = scan(scanner, "mt103.txt")
     fields = {e["id"]: {m["field"] for m in e["mentions"]} for e in report["entities"]}
     assert fields == {"ofac-29068": {"50K"}, "ofac-35096": {"70"}}
+    read = {p["field"]: p for p in report["document"]["parties"]}
+    assert set(read) == {"50K", "52A", "57D", "59"}
+    assert read["52A"]["bic"] == "DEUTDEFFXXX" and read["59"]["role"] == "beneficiary customer"
     text = read_document(fixture_bytes("mt103.txt"), "m").text
     for ent in report["entities"]:
         for m in ent["mentions"]:
