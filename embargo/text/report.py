@@ -206,6 +206,9 @@ def render_terminal(report: ScanReport, console: Console) -> None:
     """A readable summary: who is listed (with evidence), who is not, what risk."""
     doc = f"{report.source} ({report.format}, {len(report.text):,} chars)"
     console.print(f"[bold]Screened[/bold] {escape(doc)}")
+    for party in report.parties:
+        shown = party["name"] or party.get("bic", "")
+        console.print(f"  field {escape(party['field'])} ({escape(party['role'])}): {escape(shown)}")
     if not report.engine.get("ner"):
         for note in report.engine.get("notes", []):
             console.print(f"[yellow]note:[/yellow] {escape(note)}")
