@@ -59,6 +59,13 @@ from embargo.text.risk import find_risks
 from embargo.text.sentences import Sentence, sentence_at, split_sentences
 
 ENGINE_VERSION = "1"
+_PAYMENT_ENGINE: dict[str, Any] = {
+    "ner": False,
+    "ner_model": None,
+    "notes": [
+        "payment parties are screened as whole names; free-text fields by the dictionary and typo passes"
+    ],
+}
 MatchFn = Callable[..., list[Any]]  # match(query) or match(query, limit=n)
 _PARTICLE_WORD = r"(?:al|el|bin|ibn|de|van|von|da|di|du|del|der|la|le)(?:-(?=[A-Z])|\b)"
 _CAPITALISED_RUN = re.compile(
@@ -615,7 +622,7 @@ class Scanner:
             ambiguous,
             risk_out,
             self.list_versions,
-            self.engine,
+            _PAYMENT_ENGINE | {"version": ENGINE_VERSION} if doc.is_payment else self.engine,
             [_party_dict(p) for p in doc.parties],
         )
 
