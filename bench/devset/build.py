@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -32,8 +33,11 @@ from bench.devset.text import PARTICLES, distinctive_tokens, fold, is_latin, scr
 from embargo.model import PERSON, WEAK_ALIAS, Entity, Statement, merge_statements, schema_is_a
 from embargo.sources.countries import country_code
 
-# The evaluation material sits next to the repository (../shared/data/eval).
-EVAL_DIR = Path(__file__).resolve().parents[3] / "shared" / "data" / "eval"
+# The evaluation material sits next to the repository (../shared/data/eval)
+# unless BENCH_EVAL_DIR says otherwise.
+EVAL_DIR = Path(
+    os.environ.get("BENCH_EVAL_DIR") or Path(__file__).resolve().parents[3] / "shared" / "data" / "eval"
+)
 
 CATEGORIES = (
     "cross_list",
@@ -144,6 +148,8 @@ class Context:
     """Everything the category builders share: records, links, name indexes."""
 
     def __init__(self, entities: list[Entity], seed: int, eval_dir: Path = EVAL_DIR) -> None:
+        if not eval_dir.is_dir():
+            raise SystemExit(f"evaluation data not found in {eval_dir} (set BENCH_EVAL_DIR)")
         self.seed = seed
         self.eval_dir = eval_dir
         self.entities = merge_same_ids(entities)

@@ -255,8 +255,8 @@ def test_common_negative_equal_to_a_listed_name_up_to_nicknames_is_dropped(tmp_p
     assert all(not p.label and p.query["properties"]["nationality"] == ["mx"] for p in pairs)
 
 
-def test_peskov_namesakes_become_a_hard_negative_and_the_same_man_a_positive():
-    pairs = build_devset(peskovs(), seed=1, categories=["cross_list", "hard_negative"])
+def test_peskov_namesakes_become_a_hard_negative_and_the_same_man_a_positive(tmp_path):
+    pairs = build_devset(peskovs(), eval_dir=tmp_path, seed=1, categories=["cross_list", "hard_negative"])
     positives = {(p.query["properties"]["name"][0], p.candidate_id) for p in pairs if p.label}
     negatives = {(p.query["properties"]["name"][0], p.candidate_id, p.rule) for p in pairs if not p.label}
     assert ("Dmitry Sergeyvich PESKOV", "us-1") in positives
@@ -264,14 +264,14 @@ def test_peskov_namesakes_become_a_hard_negative_and_the_same_man_a_positive():
     assert all(p.category == "hard_negative" for p in pairs if not p.label)
 
 
-def test_all_pairs_of_one_party_land_in_the_same_half():
-    pairs = build_devset(peskovs(), seed=1, categories=["cross_list", "original_script"])
+def test_all_pairs_of_one_party_land_in_the_same_half(tmp_path):
+    pairs = build_devset(peskovs(), eval_dir=tmp_path, seed=1, categories=["cross_list", "original_script"])
     halves = {p.split for p in pairs if "uk-1" in p.expected_ids}
     assert len(halves) == 1
 
 
-def test_original_script_pairwise_candidate_has_no_original_script_name():
-    pairs = build_devset(peskovs(), seed=1, categories=["original_script"])
+def test_original_script_pairwise_candidate_has_no_original_script_name(tmp_path):
+    pairs = build_devset(peskovs(), eval_dir=tmp_path, seed=1, categories=["original_script"])
     latin_only = [p for p in pairs if p.retrieval == "none"]
     assert latin_only
     for p in latin_only:
@@ -280,7 +280,7 @@ def test_original_script_pairwise_candidate_has_no_original_script_name():
         assert all(n.isascii() for n in names)
 
 
-def test_original_script_alias_only_one_list_knows_is_no_cross_list_pair():
+def test_original_script_alias_only_one_list_knows_is_no_cross_list_pair(tmp_path):
     uk = person(
         "uk",
         "gb_hmt_sanctions",
@@ -293,22 +293,30 @@ def test_original_script_alias_only_one_list_knows_is_no_cross_list_pair():
     us = person("us", "us_ofac_sdn", "GAZIEV, Tarkhan Ismailovich", passportNumber="A1234567")
     queried = set()
     for seed in range(12):  # the original-script name is drawn at random per seed
-        for p in build_devset([uk, us], seed=seed, categories=["original_script"]):
+        for p in build_devset([uk, us], eval_dir=tmp_path, seed=seed, categories=["original_script"]):
             if p.rule.endswith("cross_list"):
                 queried.add(p.query["properties"]["name"][0])
     assert queried == {"Тархан Исмаилович Газиев"}
 
 
-def test_build_is_deterministic_for_a_seed():
-    first = [p.to_dict() for p in build_devset(peskovs(), seed=11, categories=["typos", "reordering"])]
-    again = [p.to_dict() for p in build_devset(peskovs(), seed=11, categories=["typos", "reordering"])]
+def test_build_is_deterministic_for_a_seed(tmp_path):
+    first = [
+        p.to_dict()
+        for p in build_devset(peskovs(), eval_dir=tmp_path, seed=11, categories=["typos", "reordering"])
+    ]
+    again = [
+        p.to_dict()
+        for p in build_devset(peskovs(), eval_dir=tmp_path, seed=11, categories=["typos", "reordering"])
+    ]
     assert first == again and first
 
 
-def test_construction_never_imports_a_name_matcher():
+def test_construction_never_imports_a_name_matcher(tmp_path):
     code = (
-        "import sys; sys.path.insert(0, 'tests/bench'); from test_devset import peskovs; from bench.devset import build_devset; "
-        "build_devset(peskovs(), seed=1, categories=['cross_list','hard_negative','typos','transliteration']); "
+        "import sys; from pathlib import Path; sys.path.insert(0, 'tests/bench'); from test_devset import peskovs; "
+        "from bench.devset import build_devset; "
+        f"build_devset(peskovs(), eval_dir=Path({str(tmp_path)!r}), seed=1, "
+        "categories=['cross_list','hard_negative','typos','transliteration']); "
         "bad = [m for m in sys.modules if m.startswith(('embargo.names', 'nomenklatura'))]; "
         "assert not bad, bad"
     )
