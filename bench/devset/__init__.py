@@ -13,8 +13,9 @@ added after inspecting failures (each fixes a label, not a score):
   a UN reference (OFSI "(UN Ref)" = UN list number), an exact full birth
   date + nationality + one rare name word, or (lists without nationality)
   exact full birth date + two rare name words. A number held by two
-  records of one list links nothing; people need agreeing birth years and,
-  when both give full dates, one equal date; organisations must share a
+  records of one list links nothing; people must not give disjoint birth
+  years, must share a date when both give full dates, and must share a
+  name word unless their birth years agree; organisations must share a
   rare name word (renamed companies are not name cases). Queries carry
   name, birth date and nationality, never the identifiers that linked them.
 * original_script — OFSI/UN/DFAT non-Latin names (no Latin letter in the
