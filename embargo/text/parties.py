@@ -263,6 +263,15 @@ def loose_alignment(hit: HitView) -> bool:
     return False
 
 
+def weak_alias_only(hit: HitView) -> bool:
+    """True when the hit rests on a weak alias ("a.k.a. 'MOHAMMED, Ali'").
+
+    Lists mark such aliases as too broad to screen on alone; a bare name in
+    prose or a payment has nothing else to corroborate them.
+    """
+    return hit.explanation.get("name_type") == "weakAlias"
+
+
 def given_name_agrees(query_tokens: tuple[str, ...], hit: HitView) -> bool:
     """True when the query's given name lines up with the given name of some list name.
 
@@ -301,7 +310,7 @@ def group_hits(
     """
     # Scores within a hair are a tie, broken by list priority.
     strong = sorted(
-        (h for h in hits if h.score >= threshold and not loose_alignment(h)),
+        (h for h in hits if h.score >= threshold and not loose_alignment(h) and not weak_alias_only(h)),
         key=lambda h: (-round(h.score, 2), _priority(h)),
     )
     groups: list[PartyGroup] = []
