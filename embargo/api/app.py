@@ -72,6 +72,10 @@ def create_app(
         backend = await anyio.to_thread.run_sync(make_backend, settings)
 
         def swapped(engine: Engine) -> None:
+            if metrics.engine_builds.value() > 0:
+                # The first engine was frozen out of the collector at start;
+                # let it (and any cycles in it) be collected now it is replaced.
+                gc.unfreeze()
             metrics.engine_builds.inc()
             warm = getattr(engine.scanner, "warm", None)
             if settings.scan_warmup and warm is not None:
