@@ -43,9 +43,13 @@ def schema_is_a(schema: str, ancestor: str) -> bool:
 
 def schemas_compatible(a: str, b: str) -> bool:
     """True when an entity of schema ``a`` could be the same party as one of ``b``."""
-    return schema_is_a(a, b) or schema_is_a(b, a) or (
-        # Organization and Company are used interchangeably by the lists.
-        {a, b} <= {ORGANIZATION, COMPANY}
+    return (
+        schema_is_a(a, b)
+        or schema_is_a(b, a)
+        or (
+            # Organization and Company are used interchangeably by the lists.
+            {a, b} <= {ORGANIZATION, COMPANY}
+        )
     )
 
 
