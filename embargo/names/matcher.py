@@ -159,12 +159,14 @@ class Matcher:
         for n, (reach, qi, vid) in enumerate(work):
             if reach + bonus < cutoff:
                 break
+            pos = int(index.var_entity[vid])
+            current = best.get(pos)
+            if current is not None and current[0] >= reach:
+                continue  # another name of this entity already scored at least this bound
             qname = names[qi]
             name = self._score_variant(qname, vid, query.schema, brute_force)
-            pos = int(index.var_entity[vid])
             if name.unmatched_query and index.ent_patronymics[pos]:
                 name = self._patronymic_conflict(qname, vid, pos, name, query.schema, brute_force)
-            current = best.get(pos)
             if current is None or name.score > current[0]:
                 best[pos] = (name.score, name, vid, qname)
                 secondary = secondaries.get(pos)

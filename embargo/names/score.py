@@ -163,6 +163,7 @@ def score_name(
     used_c: set[int] = set()
     pairs = []
     got_q = got_c = 0.0
+    real = False
     for sim, weight, i, j, method in options:
         if i in used_q or j in used_c:
             continue
@@ -170,9 +171,13 @@ def score_name(
         used_c.add(j)
         pairs.append(TokenMatch(query[i], candidate[j], method, sim, weight))
         got_q += sim * weight
-        # An initial only half-explains the name it stands for.
-        got_c += candidate_weights[j] * (sim if method == "initial" else 1.0)
-    if all(p.method == "initial" or is_minor_token(p.query) for p in pairs):
+        if method == "initial":
+            # An initial only half-explains the name it stands for.
+            got_c += candidate_weights[j] * sim
+        else:
+            got_c += candidate_weights[j]
+            real = real or not is_minor_token(query[i])
+    if not real:
         # Initials, particles and legal forms alone identify nobody.
         got_q = got_c = 0.0
     soft = soft_tokens(query) if soften else (False,) * len(query)
