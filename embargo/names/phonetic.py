@@ -80,7 +80,9 @@ def consonant_key(token: str) -> str:
     # w and y stand for long vowels in romanised Arabic (mhmwd, hsyn), and
     # waw is romanised v as often as w or u (alvi / lwy).
     token = re.sub(r"[aeiouywv]", "", token).translate(_LETTERS)
-    return _REPEAT.sub(r"\1", token)
+    # A final h is mostly a vowel sign (Hamada / حماده, Abdullah / Abdulla).
+    token = _REPEAT.sub(r"\1", token)
+    return token[:-1] if len(token) > 1 and token.endswith("h") else token
 
 
 @lru_cache(maxsize=200_000)

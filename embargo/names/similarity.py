@@ -107,6 +107,8 @@ def _abjad_pattern(abjad: str) -> re.Pattern[str]:
             parts.append("[aeou]*[iyej][aeiouy]*" if i else "(?:[yj]|[ie])")
         elif ch in "eiou":
             parts.append("[aeiouy]+")
+        elif ch == "h" and i == len(abjad) - 1 and i > 0:
+            parts.append("(?:h|[aeiou]+h?|t)?")  # final heh / ta marbuta
         else:
             parts.append(f"{_CONSONANTS}{{1,3}}")
         parts.append(_SHORT)
