@@ -115,7 +115,10 @@ _ID_TAIL = re.compile(
     r"\s*(?:\(([^()]*)\))?\s*(?:\b(?:issued|expires|Issue Date|Expiration Date)\b.*)?$", re.I
 )
 
-_NAME_QUALITY = {"a": "alias", "f": "previousName", "n": "alias"}
+# Quoted names in Remarks are OFAC's "weak" a.k.a.s (strong ones are in the
+# alias file / akaList). A weak former name stays a previous name: the model
+# has no weak variant of it, and the XML publication does the same.
+_REMARKS_NAME_PROPS = {"a": "weakAlias", "f": "previousName", "n": "weakAlias"}
 
 
 def prop_for_label(label: str) -> str | None:
@@ -162,8 +165,16 @@ def add_value(entity: Entity, prop: str, value: str, source: str) -> None:
     entity.add(prop, value, source)
 
 
-def apply_remarks(entity: Entity, remarks: str, source: str) -> None:
-    """Read the labelled facts out of an OFAC Remarks text."""
+def apply_remarks(
+    entity: Entity, remarks: str, source: str, strong_names: frozenset[str] = frozenset()
+) -> None:
+    """Read the labelled facts out of an OFAC Remarks text.
+
+    OFAC gives weak a.k.a.s (too broad to screen on alone, e.g. a nickname)
+    only in Remarks, quoted. A quoted name that is also one of the record's
+    strong aliases (``strong_names``, casefolded) is left to that strong
+    alias rather than recorded twice with two strengths.
+    """
     entity.add("notes", remarks, source)
     for segment in remarks.split(";"):
         segment = " ".join(segment.split()).strip()
@@ -171,7 +182,9 @@ def apply_remarks(entity: Entity, remarks: str, source: str) -> None:
             continue
         m = re.match(r"^([afn])\.k\.a\.,?\s*'(.+)'\.?$", segment)
         if m:
-            entity.add(_NAME_QUALITY[m[1]], m[2], source)
+            prop = _REMARKS_NAME_PROPS[m[1]]
+            if not (prop == "weakAlias" and m[2].casefold() in strong_names):
+                entity.add(prop, m[2], source)
             continue
         m = re.match(r"^Linked To:\s*(.+?)\.?$", segment)
         if m:

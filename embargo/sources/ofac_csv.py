@@ -15,6 +15,8 @@ Remarks longer than 1,000 characters are cut by OFAC and continued in the
 comments file; the continuation is appended to the remarks before they are
 read — only to Remarks actually cut at that length, since a comments file
 from another day may continue a text the primary file does not have.
+Quoted a.k.a.s in Remarks are OFAC's weak aliases (the alias file holds the
+strong ones) and are recorded as ``weakAlias``.
 "Linked To: NAME" relations get the target's id when NAME is the primary
 name of exactly one record in the file.
 """
@@ -209,13 +211,17 @@ def _entity(
         remarks = (row[11] + "".join(continuations)).strip()
     elif continuations:
         extras.unmatched_comments.add(ent_num)
+    aliases = extras.aliases.get(ent_num, [])
     if remarks:
-        apply_remarks(entity, remarks, source)
+        strong = frozenset(
+            alias.casefold() for kind, alias, _ in aliases if _ALIAS_PROPS.get(kind, "alias") == "alias"
+        )
+        apply_remarks(entity, remarks, source, strong)
         entity.relations = [
             replace(r, target_id=ids_by_name.get(r.target_name)) if r.target_id is None else r
             for r in entity.relations
         ]
-    for kind, alias, alias_source in extras.aliases.get(ent_num, []):
+    for kind, alias, alias_source in aliases:
         entity.add(_ALIAS_PROPS.get(kind, "alias"), alias, alias_source)
     for address, country, address_source in extras.addresses.get(ent_num, []):
         full = ", ".join(v for v in (address, country) if v)

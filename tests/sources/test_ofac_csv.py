@@ -137,10 +137,42 @@ def test_remarks_are_read_into_properties(tmp_path):
     assert entity.get("citizenship") == ["ir"]
     assert entity.get("passportNumber") == ["A123456"]
     assert entity.get("idNumber") == ["555-1"]
-    assert entity.get("alias") == ["SECOND NAME"]
+    assert entity.get("weakAlias") == ["SECOND NAME"]
+    assert entity.get("alias") == []
     assert entity.get("previousName") == ["OLD NAME"]
     assert entity.get("program") == ["IRAN", "SDGT"]
     assert [(r.kind, r.target_name) for r in entity.relations] == [("linked", "SOME TRADING CO")]
+
+
+def test_quoted_remarks_aka_is_weak_unless_the_alias_file_also_has_it(tmp_path):
+    remarks = "a.k.a. 'THE BOSS'; a.k.a. 'ACME'; n.k.a. 'NEW ACME'"
+    folder = _write_set(
+        tmp_path / "set",
+        ROW.format(num=5, name="ACME LTD", kind="-0- ", program="SDGT", remarks=remarks),
+        alt='5,2,"aka","Acme",-0- \r\n',
+    )
+    entity = next(parse(folder).entities)
+    assert entity.get("weakAlias") == ["THE BOSS", "NEW ACME"]
+    assert entity.get("alias") == ["Acme"]
+
+
+def test_ali_kony_nickname_in_remarks_is_weak_and_alias_file_names_strong(real):
+    ali = real("ofac_sdn").entities["ofac-19930"]
+    assert {"MOHAMMED, Ali", "Bashir", "Caesar", "One-P", "1-P"} == set(ali.get("weakAlias"))
+    assert "KONY, Ali Mohammed" in ali.get("alias")
+    assert not set(ali.get("alias")) & set(ali.get("weakAlias"))
+
+
+def test_weak_aliases_agree_between_consolidated_csv_and_xml(real):
+    csv_entities = real("ofac_cons_set").entities
+    xml_entities = real("ofac_cons_xml").entities
+    zahhar_csv, zahhar_xml = csv_entities["ofac-9647"], xml_entities["ofac-9647"]
+    assert set(zahhar_csv.get("weakAlias")) == {"ZAHAR, Mahmoud", "AL-ZAHAR, Mahmoud"}
+    assert set(zahhar_csv.get("weakAlias")) == set(zahhar_xml.get("weakAlias"))
+    csv_weak = sum(len(e.get("weakAlias")) for e in csv_entities.values())
+    xml_weak = sum(len(e.get("weakAlias")) for e in xml_entities.values())
+    assert csv_weak > 40
+    assert abs(csv_weak - xml_weak) <= csv_weak // 10
 
 
 def test_alias_types_and_addresses_from_side_files(tmp_path):
