@@ -85,6 +85,7 @@ class _QueryName:
     abjad: bool
     similar: list[dict[int, tuple[float, str]]]
     weights: list[float]
+    syllabic: bool = False  # written in Chinese or Korean script
 
 
 class Matcher:
@@ -206,7 +207,8 @@ class Matcher:
                 seen.add(tokens)
                 similar = [self.index.similar(t, abjad) for t in tokens]
                 weights = [self.index.token_weight(t, s) for t, s in zip(tokens, similar, strict=True)]
-                out.append(_QueryName(text, tokens, abjad, similar, weights))
+                syllabic = script_group(text) in _SYLLABIC
+                out.append(_QueryName(text, tokens, abjad, similar, weights, syllabic))
         return out
 
     def _candidates(
@@ -217,7 +219,7 @@ class Matcher:
         n = index.name_count
         # The least the query's weight can shrink to (soft tokens unmatched).
         total_q = sum(
-            w * SOFT_SHARE if soft else w
+            w * SOFT_SHARE if soft and not qname.syllabic else w
             for w, soft in zip(qname.weights, soft_tokens(qname.tokens), strict=True)
         )
         if n == 0 or total_q <= 0:
@@ -381,6 +383,7 @@ class Matcher:
                 return qname.similar[i].get(ctoks[j], (0.0, ""))
 
         person = schema == PERSON or index.ent_schema[int(index.var_entity[vid])] == PERSON
+        syllabic = qname.syllabic or index.var_script[vid] in _SYLLABIC
         return score_name(
             qtokens,
             qname.weights,
@@ -390,6 +393,7 @@ class Matcher:
             person=person,
             soften=soften,
             rare_weight=index.rare_weight,
+            syllabic=syllabic,
         )
 
     def _identifier_hits(self, query: Query, wanted: list[str] | None, mask: np.ndarray | None) -> set[int]:
@@ -470,7 +474,13 @@ class Matcher:
         for qname in self._query_names(query):
             for i, (text, _kind, _lang, _script, tokens) in enumerate(variants):
                 name = self._score_tokens(
-                    qname, tokens, is_abjad(text), record.schema, query.schema, patronymics
+                    qname,
+                    tokens,
+                    is_abjad(text),
+                    record.schema,
+                    query.schema,
+                    patronymics,
+                    _script in _SYLLABIC,
                 )
                 if best is None or name.score > best[0].score:
                     best = (name, i, qname)
@@ -521,6 +531,7 @@ class Matcher:
         schema: str,
         query_schema: str | None,
         patronymics: tuple[str, ...],
+        syllabic: bool = False,
     ) -> NameMatch:
         index = self.index
         weights = [
@@ -532,6 +543,7 @@ class Matcher:
             return token_similarity(qname.tokens[i], tokens[j], qname.abjad, abjad)
 
         person = query_schema == PERSON or schema == PERSON
+        syllabic = syllabic or qname.syllabic
         name = score_name(
             qname.tokens,
             qname.weights,
@@ -540,6 +552,7 @@ class Matcher:
             similarity,
             person=person,
             rare_weight=index.rare_weight,
+            syllabic=syllabic,
         )
         if name.unmatched_query and patronymics:
             for token in name.unmatched_query:
@@ -553,6 +566,7 @@ class Matcher:
                         person=person,
                         soften=False,
                         rare_weight=index.rare_weight,
+                        syllabic=syllabic,
                     )
         return name
 
@@ -601,6 +615,7 @@ class Matcher:
         return cls(_cached_index(snapshot, settings), settings)
 
 
+_SYLLABIC = frozenset({"Hani", "Hang"})
 _NO_IDS = np.zeros(0, dtype=np.int32)
 _NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 

@@ -225,11 +225,13 @@ def _surname_first(text: str, schema: str | None) -> str:
 @lru_cache(maxsize=200_000)
 def _name_tokens(text: str, schema: str | None) -> tuple[str, ...]:
     tokens = tokenize_name(_surname_first(text, schema))
-    # "Ben" opening a name is a given name; after one it is "son of".
-    tokens = [
-        _PARTICLE_CANON.get(t, t) if len(tokens) > 1 and (i > 0 or t != "ben") else t
-        for i, t in enumerate(tokens)
-    ]
+    # "Ben" opening a name is a given name; after one it is "son of". In a
+    # Chinese or Korean name, "bin" or "de" is a syllable, not a particle.
+    if script_group(text) not in ("Hani", "Hang"):
+        tokens = [
+            _PARTICLE_CANON.get(t, t) if len(tokens) > 1 and (i > 0 or t != "ben") else t
+            for i, t in enumerate(tokens)
+        ]
     if _is_org(schema) or schema is None:
         tokens = canonical_legal_forms(tokens) if _is_org(schema) or _has_legal_form(tokens) else tokens
     if not _is_org(schema):

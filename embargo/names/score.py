@@ -142,12 +142,16 @@ def score_name(
     person: bool = True,
     soften: bool = True,
     rare_weight: float = float("inf"),
+    syllabic: bool = False,
 ) -> NameMatch:
     """Align ``query`` to ``candidate`` tokens and score the name pair.
 
     ``similarity(i, j)`` gives (similarity, method) of query token ``i`` and
     candidate token ``j``; the caller supplies it so that the fast path can
     use precomputed similarities and the brute-force path can compute them.
+    ``syllabic`` is set when either name was written in Chinese or Korean
+    script and is therefore split into syllables: a syllable left over on
+    either side is then a different name, not an omitted middle name.
     """
     if sorted(query) == sorted(candidate):
         pairs = [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights, strict=True)]
@@ -180,13 +184,13 @@ def score_name(
     if not real:
         # Initials, particles and legal forms alone identify nobody.
         got_q = got_c = 0.0
-    soft = soft_tokens(query) if soften else (False,) * len(query)
+    soft = soft_tokens(query) if soften and not syllabic else (False,) * len(query)
     effective = [w * SOFT_SHARE if soft[i] and i not in used_q else w for i, w in enumerate(query_weights)]
     total_q = sum(effective)
     total_c = sum(candidate_weights)
     cq = min(1.0, got_q / total_q) if total_q else 0.0
     cc = got_c / total_c if total_c else 0.0
-    score = cq * cc**CANDIDATE_EXPONENT
+    score = cq * cc ** (1.0 if syllabic else CANDIDATE_EXPONENT)
     if score > 0.0:
         lost_q = sum(effective[i] for i in range(len(query)) if i not in used_q) / total_q
         lost_c = sum(candidate_weights[j] for j in range(len(candidate)) if j not in used_c) / total_c

@@ -153,3 +153,23 @@ def test_typos_including_swapped_letters_still_match(score_of):
 
 def test_vowel_less_script_does_not_match_unrelated_short_names(score_of):
     assert score_of("asma", "Wasim Said") < 0.7
+
+
+def test_chinese_and_korean_syllables_are_not_optional(small_matcher):
+    from embargo.names import Matcher, NameIndex
+    from tests.names.conftest import FakeVersion, make_entity, small_entities
+
+    entities = [
+        *small_entities(),
+        make_entity("lin", "Person", "林景和"),
+        make_entity("xu", "Person", "XU, Bin"),
+    ]
+    matcher = Matcher(NameIndex.build(entities, [FakeVersion("test_list", 1)]), small_matcher.settings)
+
+    def score(eid, name):
+        hit = matcher.score(Query(names=[name], schema="Person"), eid)
+        return hit.score if hit else 0.0
+
+    assert score("lin", "Lin He") < 0.7  # 景 missing: another person
+    assert score("lin", "Lin Jinghe") >= 0.85
+    assert score("xu", "彬 伟 徐") < 0.7  # Xu Weibin is not Xu Bin
