@@ -12,6 +12,16 @@ alias (an AKA of "Low quality" -> weakAlias), "FKA" -> previousName. The
 ``Name Non-Latin Script`` column becomes an alias tagged with its language,
 taken from the language/script columns or, when those are empty or
 misspelt, from the characters themselves.
+
+Which name is the caption: the list repeats the primary name on several rows
+of a group (one per address, passport or regime), and a few groups have two
+differently spelt "Primary name" rows (e.g. LUKASHENKO, the IRGC Qods Force).
+Rows are ordered "Primary name" first, then "Primary name variation", then
+the rest; among primary names the spelling on the most rows comes first and
+ties keep file order (the file is sorted by surname, not by importance).
+The list's own choice is kept even when a variation is longer: group 12634's
+one "Primary name" row is "Asma AL ASAD", its AL-ASSAD rows are variations.
+A group without a "Primary name" row takes its first variation as the name.
 """
 
 from __future__ import annotations
@@ -120,9 +130,7 @@ def _entity(path: Path, group: str, members: list[tuple[int, Row]], dataset: str
     first = members[0][1]
     schema = SCHEMAS.get(first.get("Group Type", "").casefold(), LEGAL_ENTITY)
     entity = Entity(id=f"gb-hmt-{group}", schema=schema, datasets=[dataset])
-    # Primary names first so that the caption is the primary name.
-    ordered = sorted(members, key=lambda m: m[1].get("Alias Type", "").casefold() != "primary name")
-    for number, row in ordered:
+    for number, row in _caption_order(members):
         source = f"{path.name}:row {number}"
         _add_names(entity, row, source)
         _add_facts(entity, row, source)
@@ -132,6 +140,22 @@ def _entity(path: Path, group: str, members: list[tuple[int, Row]], dataset: str
                 entity.add("name", st.value, st.source)
                 break
     return entity
+
+
+_TYPE_RANK = {"primary name": 0, "primary name variation": 1}
+
+
+def _caption_order(members: list[tuple[int, Row]]) -> list[tuple[int, Row]]:
+    """The group's rows, the one to caption the entity first (see module doc)."""
+    primary_rows = [_full_name(r) for _, r in members if r.get("Alias Type", "").casefold() == "primary name"]
+    spelling_count = {name: primary_rows.count(name) for name in primary_rows}
+
+    def rank(member: tuple[int, Row]) -> tuple[int, int]:
+        row = member[1]
+        type_rank = _TYPE_RANK.get(row.get("Alias Type", "").casefold(), 2)
+        return type_rank, -spelling_count.get(_full_name(row), 0) if type_rank == 0 else 0
+
+    return sorted(members, key=rank)
 
 
 def _add_names(entity: Entity, row: Row, source: str) -> None:

@@ -113,6 +113,38 @@ def test_rows_of_a_group_are_merged_even_when_apart(tmp_path):
     assert john.statements[0].source == "ConList.csv:row 3"
 
 
+def test_caption_is_the_primary_spelling_on_most_rows_then_file_order(tmp_path):
+    def person(group: str, first: str, alias_type: str) -> list[str]:
+        return _row(**{"Name 6": "LUKASHENKO", "Name 1": "Alexander", "Name 2": first, "Group ID": group,
+                       "Group Type": "Individual", "Alias Type": alias_type})  # fmt: skip
+
+    path = _write_csv(
+        tmp_path / "ConList.csv",
+        [
+            person("1", "Aliaksandr", "Primary name variation"),
+            person("1", "Grigorievich", "Primary name"),
+            person("1", "Ryhorovich", "Primary name"),
+            person("1", "Ryhorovich", "Primary name"),
+            person("2", "Grigorievich", "Primary name"),
+            person("2", "Ryhorovich", "Primary name"),
+            person("3", "Lukas", "AKA"),
+            person("3", "Aliaksandr", "Primary name variation"),
+        ],
+    )
+    entities = {e.id: e for e in parse(path).entities}
+    assert entities["gb-hmt-1"].caption == "Alexander Ryhorovich LUKASHENKO"
+    assert entities["gb-hmt-1"].get("alias") == ["Alexander Aliaksandr LUKASHENKO"]
+    assert entities["gb-hmt-2"].caption == "Alexander Grigorievich LUKASHENKO"
+    assert entities["gb-hmt-3"].caption == "Alexander Aliaksandr LUKASHENKO"
+
+
+def test_asma_al_assad_caption_is_the_lists_primary_name_row(real):
+    asma = real("uk").entities["gb-hmt-12634"]
+    assert asma.caption == "Asma AL ASAD"
+    assert asma.get("name") == ["Asma AL ASAD"]
+    assert {"Asma AL-ASSAD", "Asma Fawaz AL-ASSAD", "Asma Fawaz AL AKHRAS"} <= set(asma.get("alias"))
+
+
 def test_missing_header_row_is_reported(tmp_path):
     path = tmp_path / "ConList.csv"
     path.write_text("Last Updated,02/03/2025\nfoo,bar\n")
