@@ -121,14 +121,15 @@ _VOWELS = frozenset("aeiou")
 def phonetic_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = False) -> float:
     """Similarity credited to sound-alike tokens, else 0.
 
-    ``a_abjad``/``b_abjad`` say that token was transliterated from a script
-    that omits short vowels, so only its consonants can be compared. Keys
-    alone are too coarse for short words (``queen`` and ``chan`` share a vowel
-    key), so the spellings must also share most of their letters.
+        ``a_abjad``/``b_abjad`` say that token was transliterated from a script
+        that omits short vowels, so only its consonants can be compared. Keys
+        alone are too coarse for short words (``queen`` and ``chan`` share a vowel
+        key; so do ``sierra`` and ``sarria``), so the spellings must also share most
+    of their letters.
     """
     shorter = min(len(a), len(b))
     va, vb = vowel_key(a), vowel_key(b)
-    if va == vb and len(va) >= 2 and Indel.normalized_similarity(a, b) >= 0.6:
+    if va == vb and len(va) >= 2 and Indel.normalized_similarity(a, b) >= (0.6 if shorter <= 3 else 0.7):
         return 0.88 if shorter >= 4 else 0.8
     best = 0.0
     if a_abjad:

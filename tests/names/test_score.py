@@ -86,7 +86,7 @@ def test_single_word_sound_alike_is_a_near_miss(small_matcher):
     entities = [*small_entities(), make_entity("rocco", "Person", "ROCCO")]
     matcher = Matcher(NameIndex.build(entities, [FakeVersion("test_list", 1)]), small_matcher.settings)
     hits = {h.id: h for h in matcher.match(Query(names=["Rogo"], schema="Person"), limit=0)}
-    assert not hits["rocco"].match
+    assert "rocco" not in hits or not hits["rocco"].match
 
 
 def test_person_never_matches_vessel(small_matcher):
