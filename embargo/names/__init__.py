@@ -9,6 +9,11 @@ Public API::
                                birth_dates=["1975"], countries=["sy"]))
     hits[0].to_dict()  # {"id", "caption", "schema", "datasets", "properties",
                        #  "score", "match", "explanation"}
+    matcher.candidates(query)          # entity ids the index would score (measurement)
+    matcher.score(query, "ofac-29068") # one entity (id or Entity), full-index statistics
+
+``Query.from_yente(body)`` reads a yente ``/match`` query body. ``NameIndex.build(entities,
+versions)`` indexes any entities; ``Matcher(index, settings)`` screens against it.
 
 Normalisation shared with text screening lives in :mod:`embargo.names.normalise`
 (``normalise_name``, ``tokenize_name``, ``transliterate``, ``strip_titles``,
