@@ -27,7 +27,7 @@ from embargo.sources.common import Cursor, cell_text, check_field, guarded
 from embargo.sources.countries import country_code, split_countries
 from embargo.sources.dates import iso_date, parse_dates
 from embargo.sources.scripts import name_language
-from embargo.sources.sheets import read_sheet
+from embargo.sources.sheets import grouped_rows, read_sheet
 
 FORMAT = "au_dfat"
 DATASET = "au_dfat_sanctions"
@@ -97,14 +97,7 @@ def _entities(
     settings: Settings,
     cursor: Cursor,
 ) -> Iterator[Entity]:
-    groups: dict[str, list[tuple[int, dict[str, Any]]]] = {}
-    for index in range(header_index + 1, len(rows)):
-        raw = rows[index]
-        if not any(c not in (None, "") for c in raw):
-            continue
-        number = index + 1
-        position = f"row {number}"
-        cursor.at(path, position)
+    def read(raw: list[Any], position: str) -> tuple[str, dict[str, Any]]:
         row = {name: raw[i] if i < len(raw) else None for name, i in columns.items()}
         for name, value in row.items():
             if isinstance(value, str):
@@ -112,9 +105,9 @@ def _entities(
         reference = _base_reference(row.get("reference"))
         if not reference:
             raise SourceError(path, f"reference {cell_text(row.get('reference'))!r} has no number", position)
-        groups.setdefault(reference, []).append((number, row))
-    for reference, members in groups.items():
-        cursor.at(path, f"row {members[0][0]} (reference {reference})")
+        return reference, row
+
+    for reference, members in grouped_rows(path, rows, header_index, cursor, read, "reference"):
         yield _entity(path, reference, members, dataset)
 
 

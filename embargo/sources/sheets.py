@@ -3,18 +3,24 @@
 python-calamine reads xlsx natively (an order of magnitude faster than
 openpyxl). An xlsx file is a zip archive, so it passes the same zip-bomb
 check as any other archive before it is opened.
+
+Lists laid out as one name per row (UK, Australia) spread a party over
+several rows, not necessarily adjacent; :func:`grouped_rows` gathers them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from python_calamine import CalamineError, CalamineWorkbook
 
 from embargo.settings import Settings
 from embargo.sources.base import SourceError
-from embargo.sources.common import check_zip
+from embargo.sources.common import Cursor, check_zip
+
+R = TypeVar("R")
 
 
 def _open(path: Path, settings: Settings) -> CalamineWorkbook:
@@ -54,3 +60,33 @@ def first_rows(path: Path, count: int) -> dict[str, list[list[Any]]]:
             raise SourceError(path, f"unreadable sheet {name!r}: {exc}") from None
         out[name] = rows
     return out
+
+
+def grouped_rows(
+    path: Path,
+    rows: list[list[Any]],
+    header_index: int,
+    cursor: Cursor,
+    read: Callable[[list[Any], str], tuple[str, R]],
+    label: str,
+) -> Iterator[tuple[str, list[tuple[int, R]]]]:
+    """The data rows after the header, gathered by the party they describe.
+
+    ``read(raw, position)`` turns one non-blank row into (party key, row) and
+    raises :class:`SourceError` at ``position`` when it cannot. Each group
+    is yielded with its rows as (1-based spreadsheet row number, row), the
+    cursor pointing at its first row so later failures are located.
+    """
+    groups: dict[str, list[tuple[int, R]]] = {}
+    for index in range(header_index + 1, len(rows)):
+        raw = rows[index]
+        if not any(c not in (None, "") for c in raw):
+            continue
+        number = index + 1
+        position = f"row {number}"
+        cursor.at(path, position)
+        key, row = read(raw, position)
+        groups.setdefault(key, []).append((number, row))
+    for key, members in groups.items():
+        cursor.at(path, f"row {members[0][0]} ({label} {key})")
+        yield key, members

@@ -39,7 +39,7 @@ from embargo.sources.countries import country_code, split_countries
 from embargo.sources.csvread import iter_rows, sniff_encoding
 from embargo.sources.dates import iso_date, parse_dates
 from embargo.sources.scripts import name_language
-from embargo.sources.sheets import read_sheet
+from embargo.sources.sheets import grouped_rows, read_sheet
 
 FORMAT = "uk_hmt"
 DATASET = "gb_hmt_sanctions"
@@ -93,14 +93,8 @@ def _entities(
     path: Path, rows: list[list[Any]], header_index: int, dataset: str, settings: Settings, cursor: Cursor
 ) -> Iterator[Entity]:
     header = [cell_text(c) for c in rows[header_index]]
-    groups: dict[str, list[tuple[int, Row]]] = {}
-    for index in range(header_index + 1, len(rows)):
-        raw = rows[index]
-        if not any(c not in (None, "") for c in raw):
-            continue
-        number = index + 1
-        position = f"row {number}"
-        cursor.at(path, position)
+
+    def read(raw: list[Any], position: str) -> tuple[str, Row]:
         row: Row = {}
         for name, value in zip(header, raw, strict=False):
             if not name or value is None:
@@ -116,9 +110,9 @@ def _entities(
         group = row.get("Group ID", "")
         if not group:
             raise SourceError(path, "row without a Group ID", position)
-        groups.setdefault(group, []).append((number, row))
-    for group, members in groups.items():
-        cursor.at(path, f"row {members[0][0]} (group {group})")
+        return group, row
+
+    for group, members in grouped_rows(path, rows, header_index, cursor, read, "group"):
         yield _entity(path, group, members, dataset)
 
 
