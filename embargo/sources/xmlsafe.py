@@ -53,7 +53,8 @@ def _decode_head(head: bytes) -> str:
     return head.decode("latin-1")
 
 
-def _parser_options() -> dict[str, Any]:
+def parser_options() -> dict[str, Any]:
+    """lxml settings for untrusted XML: no entities, DTDs, network or giant trees."""
     return {
         "resolve_entities": False,
         "no_network": True,
@@ -65,6 +66,11 @@ def _parser_options() -> dict[str, Any]:
     }
 
 
+def hardened_parser() -> Any:
+    """A whole-document parser with :func:`parser_options` (for small inputs)."""
+    return etree.XMLParser(**parser_options())
+
+
 def iter_elements(path: Path, tags: set[str], source: IO[bytes] | None = None) -> Iterator[Any]:
     """Yield each complete element whose local name is in ``tags``, then free it.
 
@@ -74,7 +80,7 @@ def iter_elements(path: Path, tags: set[str], source: IO[bytes] | None = None) -
     if source is None:
         check_prolog(path)
     context = etree.iterparse(
-        source if source is not None else str(path), events=("end",), **_parser_options()
+        source if source is not None else str(path), events=("end",), **parser_options()
     )
     first = True
     try:
@@ -100,7 +106,7 @@ def iter_events(path: Path, source: IO[bytes] | None = None) -> Iterator[tuple[s
     if source is None:
         check_prolog(path)
     context = etree.iterparse(
-        source if source is not None else str(path), events=("start", "end"), **_parser_options()
+        source if source is not None else str(path), events=("start", "end"), **parser_options()
     )
     first = True
     try:
@@ -124,7 +130,7 @@ def _check_docinfo(path: Path, elem: Any) -> None:
 def root_tag(path: Path, head: bytes) -> str | None:
     """Local name of the root element, read from the first bytes only (for detection)."""
     check_prolog(path, head)
-    parser = etree.XMLPullParser(events=("start",), **_parser_options())
+    parser = etree.XMLPullParser(events=("start",), **parser_options())
     try:
         for offset in range(0, len(head), 4096):
             parser.feed(head[offset : offset + 4096])

@@ -19,6 +19,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from embargo.sources.xmlsafe import hardened_parser, local
+
 FORMATS = ("text", "html", "mt103", "pacs008")
 
 
@@ -320,30 +322,10 @@ _parsers = threading.local()
 def _xml_parser() -> Any:
     parser = getattr(_parsers, "parser", None)
     if parser is None:
-        parser = _parsers.parser = _new_xml_parser()
+        # The same hardening as list downloads: a payment file must never be
+        # able to read local files or call out.
+        parser = _parsers.parser = hardened_parser()
     return parser
-
-
-def _new_xml_parser() -> Any:
-    from lxml import etree
-
-    # No DTDs, no entity expansion, no network, no giant trees: a payment
-    # file must never be able to read local files or call out.
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-
-
-def _local(tag: Any) -> str:
-    if not isinstance(tag, str):
-        return ""
-    return tag[tag.rfind("}") + 1 :]
 
 
 def parse_pacs008(data: bytes, source: str) -> Document:
@@ -370,7 +352,7 @@ def parse_pacs008(data: bytes, source: str) -> Document:
     if root is None:
         raise ScanInputError(source, "XML has no root element")
     if next(root.iter("{*}FIToFICstmrCdtTrf"), None) is None:
-        raise ScanInputError(source, f"XML root <{_local(root.tag)}> is not a pacs.008 credit transfer")
+        raise ScanInputError(source, f"XML root <{local(root.tag)}> is not a pacs.008 credit transfer")
     lines: list[str] = []
     parties: list[Party] = []
     segments: list[Segment] = []
@@ -386,7 +368,7 @@ def parse_pacs008(data: bytes, source: str) -> Document:
 
     # lxml filters the wanted elements in C; "{*}" ignores the namespace.
     for el in root.iter(*_PACS_WANTED):
-        tag = _local(el.tag)
+        tag = local(el.tag)
         if tag in _PACS_PARTIES:
             role, schema = _PACS_PARTIES[tag]
             found = _descendant_texts(el)
