@@ -17,21 +17,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
+
+from embargo.store import VersionInfo
 
 log = logging.getLogger(__name__)
 
 
-class VersionLike(Protocol):
-    dataset: str
-    version: int
-    sha256: str
-    published: str | None
-    loaded_at: str
-    entities: int
-
-
-def version_fingerprint(versions: Sequence[VersionLike]) -> tuple[tuple[str, int, str], ...]:
+def version_fingerprint(versions: Sequence[VersionInfo]) -> tuple[tuple[str, int, str], ...]:
     """What identifies a set of active lists: dataset, version and content hash."""
     return tuple(sorted((v.dataset, v.version, v.sha256) for v in versions))
 
@@ -47,7 +40,7 @@ def parse_when(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def list_age_days(info: VersionLike, now: datetime | None = None) -> float | None:
+def list_age_days(info: VersionInfo, now: datetime | None = None) -> float | None:
     """Age of a list: since its publication date, else since it was loaded.
 
     The publication date is what a regulator cares about (a list loaded
@@ -70,7 +63,7 @@ class Engine:
     were built from exactly ``versions``.
     """
 
-    versions: tuple[Any, ...]
+    versions: tuple[VersionInfo, ...]
     snapshot: Any
     matcher: Any
     scanner: Callable[..., dict[str, Any]] | None = None
@@ -95,7 +88,7 @@ class Engine:
         """The ``X-Embargo-Lists`` header value: ``dataset=version,...``."""
         return ",".join(f"{d}={v}" for d, v in self.version_map.items())
 
-    def version_of(self, dataset: str) -> Any | None:
+    def version_of(self, dataset: str) -> VersionInfo | None:
         for info in self.versions:
             if info.dataset == dataset:
                 return info

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from embargo.settings import Settings
-from embargo.store import open_store
+from embargo.store import VersionInfo, open_store
 
 from .server import Server, running_server
 
@@ -26,6 +26,28 @@ MAIN_SERVER_ENV = {
     "EMBARGO_MAX_TEXT_CHARS": "5000",
     "EMBARGO_API_KEY_CACHE_SECONDS": "0.3",
 }
+
+
+def version_info(
+    dataset: str,
+    version: int = 1,
+    *,
+    sha256: str = "x",
+    published: str | None = None,
+    loaded_at: str = "2026-01-01T00:00:00+00:00",
+    entities: int = 1,
+) -> VersionInfo:
+    """An active list version as the store reports it, for engines built without a store."""
+    return VersionInfo(
+        dataset=dataset,
+        version=version,
+        sha256=sha256,
+        published=published,
+        loaded_at=loaded_at,
+        entities=entities,
+        source=f"{dataset}.test",
+        active=True,
+    )
 
 
 @dataclass(frozen=True)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from embargo.api.engine import Engine, EngineHolder, list_age_days
+from embargo.store import VersionInfo
+
+from .conftest import version_info
 
 
-@dataclass
-class _Version:
-    dataset: str
-    version: int
-    sha256: str = "x"
-    published: str | None = None
-    loaded_at: str = "2026-01-01T00:00:00+00:00"
-    entities: int = 1
-
-
-def _engine(*versions: _Version) -> Engine:
+def _engine(*versions: VersionInfo) -> Engine:
     return Engine(versions=tuple(versions), snapshot=None, matcher=object())
 
 
@@ -26,7 +18,7 @@ class _Store:
     """Stands in for the store: which versions are active, and what building sees."""
 
     def __init__(self) -> None:
-        self.active = [_Version("a", 1)]
+        self.active = [version_info("a", 1)]
         self.fail = False
         self.builds = 0
 
@@ -53,7 +45,7 @@ def test_new_active_version_swaps_in_a_new_engine_and_old_holders_keep_theirs() 
     swaps: list[Engine] = []
     holder = EngineHolder(store.build, store.fingerprint, on_swap=swaps.append)
     before = holder.load()
-    store.active = [_Version("a", 2)]
+    store.active = [version_info("a", 2)]
     assert holder.refresh_if_changed() is True
     after = holder.current
     assert before.version_map == {"a": 1}  # a request that took the old engine still sees v1
@@ -65,7 +57,7 @@ def test_failed_rebuild_keeps_serving_the_previous_engine() -> None:
     store = _Store()
     holder = EngineHolder(store.build, store.fingerprint)
     first = holder.load()
-    store.active = [_Version("a", 2)]
+    store.active = [version_info("a", 2)]
     store.fail = True
     assert holder.refresh_if_changed() is False
     assert holder.current is first
@@ -73,15 +65,15 @@ def test_failed_rebuild_keeps_serving_the_previous_engine() -> None:
 
 
 def test_lists_header_names_every_dataset_in_order() -> None:
-    engine = _engine(_Version("b", 7), _Version("a", 2))
+    engine = _engine(version_info("b", 7), version_info("a", 2))
     assert engine.lists_header == "a=2,b=7"
     assert engine.version_map == {"a": 2, "b": 7}
 
 
 def test_age_counts_from_publication_else_from_loading() -> None:
     now = datetime(2026, 1, 11, tzinfo=UTC)
-    published = _Version("a", 1, published="2026-01-01")
-    undated = _Version("b", 1, published=None, loaded_at="2026-01-10T00:00:00+00:00")
+    published = version_info("a", 1, published="2026-01-01")
+    undated = version_info("b", 1, published=None, loaded_at="2026-01-10T00:00:00+00:00")
     assert list_age_days(published, now) == 10.0
     assert list_age_days(undated, now) == 1.0
     engine = _engine(published, undated)

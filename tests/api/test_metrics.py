@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from embargo.api.engine import Engine
 from embargo.api.metrics import Counter, Histogram, Metrics
+
+from .conftest import version_info
 
 _SAMPLE = re.compile(
     r'^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\]|\\.)*",?)*\})? [-+0-9.eEInf]+$'
@@ -51,22 +52,21 @@ def test_label_values_are_escaped() -> None:
     assert sample == 'odd_total{path="a\\"b\\\\c\\nd"} 1'
 
 
-@dataclass
-class _Version:
-    dataset: str
-    version: int
-    sha256: str
-    published: str | None
-    loaded_at: str
-    entities: int
-
-
 def test_full_render_reports_lists_and_is_well_formed() -> None:
     metrics = Metrics()
     metrics.requests.inc((("method", "POST"), ("route", "/match/{dataset}"), ("status", "200")))
     metrics.latency.observe(0.004, (("route", "/match/{dataset}"),))
     engine = Engine(
-        versions=(_Version("un_sc_sanctions", 3, "ab", "2026-03-28", "2026-11-01T00:00:00+00:00", 1004),),
+        versions=(
+            version_info(
+                "un_sc_sanctions",
+                3,
+                sha256="ab",
+                published="2026-03-28",
+                loaded_at="2026-11-01T00:00:00+00:00",
+                entities=1004,
+            ),
+        ),
         snapshot=None,
         matcher=None,
     )

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from embargo.api.engine import Engine
 from embargo.api.screening import UnknownDataset, features_of, resolve_datasets
 
+from .conftest import version_info
 
-@dataclass
-class _Version:
-    dataset: str
-    version: int = 1
-    sha256: str = "x"
-    published: str | None = None
-    loaded_at: str = "2026-01-01T00:00:00+00:00"
-    entities: int = 1
-
-
-ENGINE = Engine(versions=(_Version("a"), _Version("b"), _Version("c")), snapshot=None, matcher=None)
+ENGINE = Engine(
+    versions=(version_info("a"), version_info("b"), version_info("c")), snapshot=None, matcher=None
+)
 
 
 def test_default_means_every_active_list() -> None:
