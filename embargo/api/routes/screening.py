@@ -1,7 +1,8 @@
 """yente-compatible screening routes: /match, /search, /entities (and adjacency), /algorithms."""
 
 import dataclasses
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from fastapi.responses import JSONResponse
@@ -33,6 +34,7 @@ DatasetPath = Annotated[
     ),
 ]
 StrList = Annotated[list[str], Query()]
+T = TypeVar("T")
 
 # A single query with a few values is screened on the event loop: it takes a
 # few milliseconds, less than handing it to a thread would cost (the GIL
@@ -211,25 +213,24 @@ def build(settings: Settings) -> APIRouter:
         engine: Engine = Depends(use_engine),
         svc: Services = Depends(services),
     ) -> Any:
-        deadline = Deadline(settings.request_timeout)
-
-        def fetch() -> dict[str, Any] | None:
-            found = engine.snapshot.get(entity_id)
-            if found is None:
-                return None
+        def view(found: Any) -> dict[str, Any]:
             return screening.nested_entity(engine, found) if nested else screening.entity_out(found)
 
-        data = await run_bounded(svc.executor, deadline, fetch)
-        if data is None:
-            raise HTTPException(status_code=404, detail=f"no entity {entity_id!r} in the active lists")
+        data = await entity_view(engine, svc, entity_id, view)
         return JSONResponse({**data, **stamp(engine)})
 
-    async def fetch_entity(engine: Engine, svc: Services, entity_id: str) -> Any:
-        deadline = Deadline(settings.request_timeout)
-        found = await run_bounded(svc.executor, deadline, lambda: engine.snapshot.get(entity_id))
-        if found is None:
+    async def entity_view(engine: Engine, svc: Services, entity_id: str, view: Callable[[Any], T]) -> T:
+        """Look an entity up and shape it off the event loop, within the request's
+        time limit; 404 when the active lists do not have it."""
+
+        def work() -> tuple[T] | None:
+            found = engine.snapshot.get(entity_id)
+            return None if found is None else (view(found),)
+
+        shaped = await run_bounded(svc.executor, Deadline(settings.request_timeout), work)
+        if shaped is None:
             raise HTTPException(status_code=404, detail=f"no entity {entity_id!r} in the active lists")
-        return found
+        return shaped[0]
 
     @router.get(
         "/entities/{entity_id}/adjacent",
@@ -245,11 +246,15 @@ def build(settings: Settings) -> APIRouter:
         engine: Engine = Depends(use_engine),
         svc: Services = Depends(services),
     ) -> Any:
-        found = await fetch_entity(engine, svc, entity_id)
-        links = screening.adjacency(engine, found)
+        entity, links = await entity_view(
+            engine,
+            svc,
+            entity_id,
+            lambda found: (screening.entity_out(found), screening.adjacency(engine, found)),
+        )
         return JSONResponse(
             {
-                "entity": screening.entity_out(found),
+                "entity": entity,
                 "adjacent": {prop: screening.page(items, limit, offset) for prop, items in links.items()},
                 **stamp(engine),
             }
@@ -270,8 +275,9 @@ def build(settings: Settings) -> APIRouter:
         engine: Engine = Depends(use_engine),
         svc: Services = Depends(services),
     ) -> Any:
-        found = await fetch_entity(engine, svc, entity_id)
-        items = screening.adjacency(engine, found).get(prop, [])
+        items = await entity_view(
+            engine, svc, entity_id, lambda found: screening.adjacency(engine, found).get(prop, [])
+        )
         return JSONResponse({**screening.page(items, limit, offset), **stamp(engine)})
 
     @router.get(
