@@ -35,14 +35,6 @@ class Backend(Protocol):
     def close(self) -> None: ...
 
 
-def key_id_of(key: str) -> str | None:
-    """The public id part of a key (``emb_<id>_<secret>``), used to name the caller."""
-    from embargo.store.keys import split_key
-
-    parts = split_key(key)
-    return parts[0] if parts else None
-
-
 class StoreBackend:
     """The production backend: the SQLite store plus the matchers built on it."""
 
@@ -74,11 +66,10 @@ class StoreBackend:
         return version_fingerprint(self.store.active())
 
     def verify_key(self, key: str) -> Principal | None:
-        role = self.store.verify_api_key(key)
-        key_id = key_id_of(key)
-        if role is None or key_id is None:
+        verified = self.store.verify_api_key(key)
+        if verified is None:
             return None
-        return Principal(key_id=key_id, role=role)
+        return Principal(key_id=verified.key_id, role=verified.role)
 
     def write_audit(self, record: AuditRecord) -> None:
         self.store.record_audit(

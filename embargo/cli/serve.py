@@ -102,12 +102,15 @@ def keys_create(
     role: Role = typer.Option(..., "--role", help="screen: may screen; admin: may also update lists."),
 ) -> None:
     """Create a key. It is shown once, as the last line of output; only a digest is stored."""
-    from embargo.store import open_store
+    from embargo.store import StoreError, open_store
 
     with open_store(settings()) as store:
         key = store.create_api_key(role.value)
-    key_id = key.split("_")[1] if key.count("_") >= 2 else "?"
-    typer.echo(f"created {role.value} key {key_id}; copy it now, it cannot be shown again:")
+        # Verifying the new key gives its id and proves it was stored usable.
+        created = store.verify_api_key(key)
+    if created is None:
+        raise StoreError(f"the new key does not verify in {settings().store_path}")
+    typer.echo(f"created {created.role} key {created.key_id}; copy it now, it cannot be shown again:")
     typer.echo(key)
 
 

@@ -2,7 +2,7 @@
 
 Public API: :class:`Store`, :func:`open_store`, :class:`Snapshot`,
 :class:`VersionInfo`, :class:`Diff`, :class:`StoreError`,
-:func:`files_sha256`; downloads live in :mod:`embargo.store.update`.
+:func:`files_sha256`, :class:`ApiKey`; downloads live in :mod:`embargo.store.update`.
 """
 
 from __future__ import annotations
@@ -13,12 +13,14 @@ from embargo.settings import Settings
 from embargo.store.diff import Diff, EntityChange, PropertyChange
 from embargo.store.errors import StoreError
 from embargo.store.hashing import files_sha256
+from embargo.store.keys import ApiKey
 from embargo.store.snapshot import Snapshot
 from embargo.store.store import ProgressCallback, Store
 from embargo.store.versions import DATASET_TITLES, VersionInfo, dataset_title
 
 __all__ = [
     "DATASET_TITLES",
+    "ApiKey",
     "Diff",
     "EntityChange",
     "ProgressCallback",

@@ -11,8 +11,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from dataclasses import dataclass
 
 PREFIX = "emb"
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """A verified key as callers may see it: its public id and role, never the secret."""
+
+    key_id: str
+    role: str
 
 
 def new_key() -> tuple[str, str, bytes, bytes]:

@@ -388,8 +388,8 @@ class Store:
         )
         return clear
 
-    def verify_api_key(self, key: str) -> str | None:
-        """The role of a valid, unrevoked key, else None."""
+    def verify_api_key(self, key: str) -> keys.ApiKey | None:
+        """Id and role of a valid, unrevoked key, else None."""
         parts = keys.split_key(key)
         if parts is None:
             return None
@@ -403,8 +403,7 @@ class Store:
         )
         if row is None or not keys.matches(row[1], row[2], secret):
             return None
-        role: str = row[0]
-        return role
+        return keys.ApiKey(key_id=key_id, role=row[0])
 
     def list_api_keys(self) -> list[dict[str, Any]]:
         rows = (

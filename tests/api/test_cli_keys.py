@@ -22,7 +22,9 @@ def test_create_prints_a_working_key_as_the_last_line(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     key = result.output.strip().splitlines()[-1]
     with open_store(Settings(data_dir=tmp_path, load_bundled=False)) as store:
-        assert store.verify_api_key(key) == "admin"
+        verified = store.verify_api_key(key)
+    assert verified is not None and verified.role == "admin"
+    assert f"created admin key {verified.key_id}" in result.output
 
 
 def test_list_shows_ids_and_roles_but_never_the_key(tmp_path: Path) -> None:

@@ -280,15 +280,18 @@ def test_audit_log_returns_newest_entries_first(store: Store) -> None:
 def test_api_keys_verify_until_revoked_and_are_not_stored_in_clear(store: Store) -> None:
     key = store.create_api_key("screener")
     other = store.create_api_key("admin")
-    assert store.verify_api_key(key) == "screener"
-    assert store.verify_api_key(other) == "admin"
+    verified, verified_other = store.verify_api_key(key), store.verify_api_key(other)
+    assert verified is not None and verified_other is not None
+    assert (verified.role, verified_other.role) == ("screener", "admin")
+    assert verified.key_id != verified_other.key_id and verified.key_id in key
+    assert verified.key_id not in other
     assert store.verify_api_key(key[:-1] + ("A" if key[-1] != "A" else "B")) is None
     assert store.verify_api_key("not a key") is None
     raw = store.path.read_bytes() + Path(str(store.path) + "-wal").read_bytes()
     assert key.split("_", 2)[2].encode() not in raw
-    key_id = key.split("_")[1]
+    key_id = verified.key_id
     assert [k["role"] for k in store.list_api_keys() if k["key_id"] == key_id] == ["screener"]
     assert store.revoke_api_key(key_id) is True
     assert store.revoke_api_key(key_id) is False
     assert store.verify_api_key(key) is None
-    assert store.verify_api_key(other) == "admin"
+    assert store.verify_api_key(other) == verified_other
