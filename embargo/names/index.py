@@ -34,13 +34,13 @@ from typing import Any
 import numpy as np
 
 from embargo.model import NAME_PROPS, Entity, schemas_compatible
-from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, name_variants
+from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, name_forms
 from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key
 from embargo.names.score import fixed_weight, is_patronymic, normalise_identifier
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
 from embargo.names.translit import is_abjad, script_group
 
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 ID_PROPS = (
     "idNumber",
     "passportNumber",
@@ -154,6 +154,7 @@ class NameIndex:
         self.var_text: list[str] = []
         self.var_lang: list[str | None] = []
         self.var_script: list[str] = []
+        self.var_partial = np.zeros(0, dtype=bool)  # cut out of a longer name: never exact
         self.var_schema = np.zeros(0, dtype=np.int8)
         self.var_datasets = np.zeros(0, dtype=np.int64)
         self.schemas: list[str] = []
@@ -187,6 +188,7 @@ class NameIndex:
         by_id: dict[str, int] = {}
         variants: list[tuple[int, tuple[str, ...], str, str, str | None, str]] = []
         seen: dict[int, set[tuple[str, ...]]] = {}
+        partial_ids: set[int] = set()
         for entity in entities:
             pos = by_id.get(entity.id)
             if pos is None:
@@ -196,12 +198,17 @@ class NameIndex:
             else:
                 _merge_record(index.entities[pos], entity)
             for prop, text, lang in entity_names(entity):
-                for tokens in name_variants(text, entity.schema):
+                for tokens, partial in name_forms(text, entity.schema):
                     if tokens in seen[pos]:
                         continue
                     seen[pos].add(tokens)
                     variants.append((pos, tokens, prop, text, lang, script_group(text)))
+                    if partial:
+                        partial_ids.add(len(variants) - 1)
         index._build_tokens(variants)
+        index.var_partial = np.zeros(len(variants), dtype=bool)
+        if partial_ids:
+            index.var_partial[sorted(partial_ids)] = True
         index._to_columns()
         return index
 

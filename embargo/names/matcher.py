@@ -26,7 +26,7 @@ import numpy as np
 from embargo.model import PERSON, Entity, schemas_compatible
 from embargo.names.explain import explain
 from embargo.names.index import NameIndex, entity_names, entity_record, normalise_gender
-from embargo.names.normalise import name_variants
+from embargo.names.normalise import name_forms
 from embargo.names.query import Query
 from embargo.names.score import (
     CANDIDATE_EXPONENT,
@@ -44,6 +44,7 @@ from embargo.names.score import (
     is_minor_token,
     is_patronymic,
     normalise_identifier,
+    partial_name,
     score_name,
     soft_tokens,
 )
@@ -86,6 +87,7 @@ class _QueryName:
     similar: list[dict[int, tuple[float, str]]]
     weights: list[float]
     syllabic: bool = False  # written in Chinese or Korean script
+    partial: bool = False  # cut out of a longer query name (parentheses)
 
 
 class Matcher:
@@ -201,14 +203,14 @@ class Matcher:
         seen: set[tuple[str, ...]] = set()
         for text in query.names:
             abjad = is_abjad(text)
-            for tokens in name_variants(text, query.schema):
+            for tokens, partial in name_forms(text, query.schema):
                 if tokens in seen:
                     continue
                 seen.add(tokens)
                 similar = [self.index.similar(t, abjad) for t in tokens]
                 weights = [self.index.token_weight(t, s) for t, s in zip(tokens, similar, strict=True)]
                 syllabic = script_group(text) in _SYLLABIC
-                out.append(_QueryName(text, tokens, abjad, similar, weights, syllabic))
+                out.append(_QueryName(text, tokens, abjad, similar, weights, syllabic, partial))
         return out
 
     def _candidates(
@@ -384,7 +386,7 @@ class Matcher:
 
         person = schema == PERSON or index.ent_schema[int(index.var_entity[vid])] == PERSON
         syllabic = qname.syllabic or index.var_script[vid] in _SYLLABIC
-        return score_name(
+        name = score_name(
             qtokens,
             qname.weights,
             cand,
@@ -395,6 +397,9 @@ class Matcher:
             rare_weight=index.rare_weight,
             syllabic=syllabic,
         )
+        if qname.partial or index.var_partial[vid]:
+            return partial_name(name)
+        return name
 
     def _identifier_hits(self, query: Query, wanted: list[str] | None, mask: np.ndarray | None) -> set[int]:
         found: set[int] = set()
@@ -456,23 +461,23 @@ class Matcher:
             record = index.record(pos)
             variants = [
                 (index.var_text[v], index.var_kind[v], index.var_lang[v], index.var_script[v],
-                 [index.tokens[t] for t in index.var_tokens[v]])
+                 [index.tokens[t] for t in index.var_tokens[v]], bool(index.var_partial[v]))
                 for v in index.variants_of(pos)
             ]  # fmt: skip
             patronymics: tuple[str, ...] = index.ent_patronymics[pos]
         else:
             record = entity_record(entity)
             variants = [
-                (text, prop, lang, script_group(text), list(tokens))
+                (text, prop, lang, script_group(text), list(tokens), partial)
                 for prop, text, lang in entity_names(entity)
-                for tokens in name_variants(text, entity.schema)
+                for tokens, partial in name_forms(text, entity.schema)
             ]
-            patronymics = tuple(sorted({t for *_, toks in variants for t in toks if is_patronymic(t)}))
+            patronymics = tuple(sorted({t for v in variants for t in v[4] if is_patronymic(t)}))
         if query.schema is not None and not schemas_compatible(query.schema, record.schema):
             return None
         best: tuple[NameMatch, int, _QueryName] | None = None
         for qname in self._query_names(query):
-            for i, (text, _kind, _lang, _script, tokens) in enumerate(variants):
+            for i, (text, _kind, _lang, script, tokens, partial) in enumerate(variants):
                 name = self._score_tokens(
                     qname,
                     tokens,
@@ -480,14 +485,16 @@ class Matcher:
                     record.schema,
                     query.schema,
                     patronymics,
-                    _script in _SYLLABIC,
+                    script in _SYLLABIC,
                 )
+                if partial or qname.partial:
+                    name = partial_name(name)
                 if best is None or name.score > best[0].score:
                     best = (name, i, qname)
         if best is None:
             return None
         name, i, qname = best
-        text, kind, lang, script, _tokens = variants[i]
+        text, kind, lang, script, _tokens, _partial = variants[i]
         secondary = _secondary_of(
             query, record.birth_dates, record.countries, record.gender, record.identifiers
         )

@@ -37,6 +37,7 @@ __all__ = [
     "given_name_equivalents",
     "is_particle",
     "name_tokens",
+    "name_forms",
     "name_variants",
     "normalise_name",
     "strip_titles",
@@ -273,38 +274,57 @@ def name_variants(text: str, schema: str | None = None) -> list[tuple[str, ...]]
     * Arabic ``al``/``abu`` written apart are also joined (``al ghabra`` ->
       ``alghabra``), since lists and users write them both ways.
     """
-    variants: list[tuple[str, ...]] = []
-    for part in _parts(text):
+    return [tokens for tokens, _partial in name_forms(text, schema)]
+
+
+def name_forms(text: str, schema: str | None = None) -> list[tuple[tuple[str, ...], bool]]:
+    """:func:`name_variants` with, for each, whether it is only part of the name.
+
+    A part cut out of parentheses (``Al-Haramain Foundation`` out of
+    ``Al-Haramain Foundation (Indonesia)``) may match strongly but never
+    counts as the exact full name.
+    """
+    forms: dict[tuple[str, ...], bool] = {}
+    for part, partial in _parts(text):
         tokens = _name_tokens(part, schema)
         if not tokens:
             continue
-        variants.append(tokens)
+        spellings = [tokens]
         if script_group(part) in ("Hani", "Hang") and len(tokens) >= 3 and all(len(t) <= 6 for t in tokens):
-            variants.append((tokens[0], "".join(tokens[1:])))
-            variants.append(("".join(tokens[:-2]), "".join(tokens[-2:])))
+            spellings.append((tokens[0], "".join(tokens[1:])))
+            spellings.append(("".join(tokens[:-2]), "".join(tokens[-2:])))
         joined = _join_particles(tokens)
         if joined != tokens:
-            variants.append(joined)
-    return list(dict.fromkeys(variants))
+            spellings.append(joined)
+        for spelling in spellings:
+            forms[spelling] = forms.get(spelling, True) and partial
+    return list(forms.items())
 
 
 _PARENS = re.compile(r"\(([^()]*)\)")
 _ORIGINAL_SCRIPT = re.compile(r"^\s*original script\s*:?\s*", re.IGNORECASE)
 
 
-def _parts(text: str) -> list[str]:
-    parts = [text]
+def _parts(text: str) -> list[tuple[str, bool]]:
+    """(text, partial) for the whole name, its ``;``-separated names and parenthesised parts."""
+    parts: dict[str, bool] = {text: False}
     pieces = [p.strip() for p in text.split(";")] if ";" in text else [text]
-    if len(pieces) > 1:
-        parts.extend(p for p in pieces if p)
+    for piece in pieces:
+        if piece:
+            parts.setdefault(piece, False)
     for piece in pieces:
         inner = _PARENS.findall(piece)
         if inner:
             outer = _PARENS.sub(" ", piece).strip()
+            restated = any(_ORIGINAL_SCRIPT.match(i) for i in inner)
             if outer:
-                parts.append(outer)
-            parts.extend(_ORIGINAL_SCRIPT.sub("", i).strip() for i in inner if i.strip())
-    return [p for p in dict.fromkeys(parts) if p]
+                parts.setdefault(outer, not restated)
+            for i in inner:
+                if i.strip():
+                    # "(original script: ...)" holds the whole name again.
+                    whole = _ORIGINAL_SCRIPT.match(i) is not None
+                    parts.setdefault(_ORIGINAL_SCRIPT.sub("", i).strip(), not whole)
+    return [(p, partial) for p, partial in parts.items() if p]
 
 
 def _join_particles(tokens: tuple[str, ...]) -> tuple[str, ...]:

@@ -206,6 +206,22 @@ def score_name(
     )
 
 
+PARTIAL_CAP = 0.95
+
+
+def partial_name(name: NameMatch) -> NameMatch:
+    """The match of a name cut out of a longer one: strong at most, never exact.
+
+    Keeps "Al-Haramain Foundation" from scoring 1.0 against the listed
+    "Al-Haramain Foundation (Indonesia)" when the query says Pakistan.
+    """
+    if not name.exact and name.score <= PARTIAL_CAP:
+        return name
+    return NameMatch(
+        min(name.score, PARTIAL_CAP), False, name.pairs, name.unmatched_query, name.unmatched_candidate
+    )
+
+
 def _single_token_cap(
     query: Sequence[str],
     query_weights: Sequence[float],

@@ -142,3 +142,13 @@ def test_urdu_letters_transliterate():
 def test_cross_language_given_names_are_equivalent():
     assert "ivan" in given_name_equivalents("john")
     assert "pyotr" in given_name_equivalents("peter")
+
+
+def test_parts_cut_from_parentheses_are_marked_partial():
+    from embargo.names.normalise import name_forms
+
+    forms = dict(name_forms("Al-Haramain Foundation (Indonesia)", "Organization"))
+    assert forms[("al", "haramain", "foundation", "indonesia")] is False
+    assert forms[("al", "haramain", "foundation")] is True
+    restated = dict(name_forms("Muhamadmuhtar (original script: Мухамадмухтар)"))
+    assert restated[("muhamadmuhtar",)] is False and restated[("mukhamadmukhtar",)] is False

@@ -173,3 +173,18 @@ def test_chinese_and_korean_syllables_are_not_optional(small_matcher):
     assert score("lin", "Lin He") < 0.7  # 景 missing: another person
     assert score("lin", "Lin Jinghe") >= 0.85
     assert score("xu", "彬 伟 徐") < 0.7  # Xu Weibin is not Xu Bin
+
+
+def test_part_of_a_name_is_never_exact(small_matcher):
+    from embargo.names import Matcher, NameIndex
+    from tests.names.conftest import FakeVersion, make_entity, small_entities
+
+    entities = [
+        *small_entities(),
+        make_entity("indonesia", "Organization", "Al-Haramain Foundation (Indonesia)"),
+        make_entity("pakistan", "Organization", "Al-Haramain Foundation (Pakistan)"),
+    ]
+    matcher = Matcher(NameIndex.build(entities, [FakeVersion("test_list", 1)]), small_matcher.settings)
+    hits = matcher.match(Query(names=["Al-Haramain Foundation (pakistann)"], schema="Organization"))
+    assert hits[0].id == "pakistan"
+    assert matcher.score(Query(names=["Al-Haramain Foundation"]), "indonesia").score < 1.0
