@@ -53,7 +53,9 @@ def test_openapi_schema_holds_under_fuzzing(server: Server, keys: Keys, tmp_path
         "--report-dir",
         str(tmp_path),
     ]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    # Run in the test's own folder: schemathesis keeps a crash cache
+    # (.schemathesis/) in its working directory.
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     (tmp_path / "schemathesis.out").write_text(result.stdout + result.stderr)
     start = result.stdout.find("FAILURES")
     summary = result.stdout[start : start + 5000] if start >= 0 else result.stdout[-5000:]
