@@ -147,6 +147,66 @@ def load_progress(label: str) -> Iterator[Callable[[int], None]]:
     yield step
 
 
+class UpdateDisplay:
+    """Shows ``embargo update`` on stderr: a rich bar per dataset on a
+    terminal (bytes while downloading, entities while loading), else one line
+    per step so a log says where a slow or stuck update is."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+        self._task: Any = None
+        self._unit = ""
+        self._total: int | None = None
+
+    def __enter__(self) -> UpdateDisplay:
+        if err.is_terminal:
+            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.fields[amount]}"),
+                TimeElapsedColumn(),
+                console=err,
+                transient=True,
+            )
+            self._bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def phase(self, dataset: str, phase: str, total: int | None = None) -> None:
+        self._unit = "bytes" if phase == "downloading" else "entities"
+        self._total = total
+        if self._bar is None:
+            print(f"embargo: {dataset}: {phase}", file=sys.stderr, flush=True)
+            return
+        if self._task is not None:
+            self._bar.remove_task(self._task)
+        self._task = self._bar.add_task(f"{dataset}: {phase}", total=total, amount="")
+
+    def advance(self, done: int) -> None:
+        if self._bar is None or self._task is None:
+            return
+        self._bar.update(self._task, completed=done, amount=_amount(done, self._total, self._unit))
+
+    def finished(self, dataset: str) -> None:
+        if self._bar is not None and self._task is not None:
+            self._bar.remove_task(self._task)
+            self._task = None
+
+
+def _amount(done: int, total: int | None, unit: str) -> str:
+    if unit == "bytes":
+        of = f" of {total / 1e6:,.1f}" if total else ""
+        return f"{done / 1e6:,.1f}{of} MB"
+    of = f" of {total:,}" if total else ""
+    return f"{done:,}{of} entities"
+
+
 def _load_one(store: Store, paths: list[Path], format: str | None, dataset: str | None) -> dict[str, Any]:
     from embargo.sources import parse
 
@@ -395,8 +455,8 @@ def update(
     from embargo.store.update import update as run_update
 
     urls = _parse_url_options(url)
-    with _store() as store:
-        outcomes = run_update(store, settings(), datasets or None, urls or None, force)
+    with _store() as store, UpdateDisplay() as display:
+        outcomes = run_update(store, settings(), datasets or None, urls or None, force, progress=display)
     for outcome in outcomes:
         if outcome.status == FAILED:
             print(f"embargo: update of {outcome.dataset} failed: {outcome.reason}", file=sys.stderr)

@@ -12,10 +12,10 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import unquote, urlparse
 
 import httpx
@@ -66,12 +66,27 @@ class DownloadError(Exception):
     pass
 
 
+class UpdateProgress(Protocol):
+    """Told what an update is doing, so a terminal can show it (downloads of
+    official lists take from seconds to minutes)."""
+
+    def phase(self, dataset: str, phase: str, total: int | None = None) -> None:
+        """``phase`` is "downloading" (``total``: announced bytes, if any), "parsing" or "loading"."""
+
+    def advance(self, done: int) -> None:
+        """Bytes received so far while downloading, entities written while loading."""
+
+    def finished(self, dataset: str) -> None:
+        """The dataset is done, whatever its outcome."""
+
+
 def update(
     store: Store,
     settings: Settings,
     datasets: Iterable[str] | None = None,
     urls: dict[str, str] | None = None,
     force: bool = False,
+    progress: UpdateProgress | None = None,
 ) -> list[UpdateOutcome]:
     """Update each dataset from its URL; one failing does not stop the others.
 
@@ -79,6 +94,7 @@ def update(
     ``datasets``, the datasets named in ``urls`` are updated, or every
     configured source when ``urls`` is empty too.
     """
+    progress = progress or _Silent()
     sources = {**settings.source_urls, **(urls or {})}
     wanted = list(datasets) if datasets else list(urls) if urls else list(settings.source_urls)
     outcomes = []
@@ -87,15 +103,31 @@ def update(
         if not url:
             outcomes.append(UpdateOutcome(dataset, "", FAILED, f"no source URL configured for {dataset}"))
             continue
-        outcomes.append(_update_one(store, settings, dataset, url, force))
+        try:
+            outcomes.append(_update_one(store, settings, dataset, url, force, progress))
+        finally:
+            progress.finished(dataset)
     return outcomes
+
+
+class _Silent:
+    def phase(self, dataset: str, phase: str, total: int | None = None) -> None:
+        pass
+
+    def advance(self, done: int) -> None:
+        pass
+
+    def finished(self, dataset: str) -> None:
+        pass
 
 
 def _active(store: Store, dataset: str) -> VersionInfo | None:
     return next((v for v in store.active() if v.dataset == dataset), None)
 
 
-def _update_one(store: Store, settings: Settings, dataset: str, url: str, force: bool) -> UpdateOutcome:
+def _update_one(
+    store: Store, settings: Settings, dataset: str, url: str, force: bool, progress: UpdateProgress
+) -> UpdateOutcome:
     from embargo.sources import detect, parse
 
     before = _active(store, dataset)
@@ -103,11 +135,18 @@ def _update_one(store: Store, settings: Settings, dataset: str, url: str, force:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="download-", dir=settings.data_dir) as tmp:
         try:
-            path = fetch(url, Path(tmp) / _file_name(url, dataset), settings)
+            path = fetch(
+                url,
+                Path(tmp) / _file_name(url, dataset),
+                settings,
+                on_start=lambda total: progress.phase(dataset, "downloading", total),
+                on_bytes=progress.advance,
+            )
             sha256 = file_sha256(path)
             if before is not None and before.sha256 == sha256:
                 outcome.status, outcome.version = UNCHANGED, before
                 return outcome
+            progress.phase(dataset, "parsing")
             fmt = detect([path])
             expected = EXPECTED_FORMATS.get(dataset)
             if expected is not None and fmt not in expected:
@@ -126,7 +165,8 @@ def _update_one(store: Store, settings: Settings, dataset: str, url: str, force:
                 published=result.published,
                 warnings=result.warnings,
             )
-            info = store.load(complete, sha256=sha256, source=url)
+            progress.phase(dataset, "loading", len(entities))
+            info = store.load(complete, sha256=sha256, source=url, progress=progress.advance)
         except SourceError as exc:
             where = f"{url}:{exc.position}" if exc.position else url
             outcome.reason = f"{where}: {exc.reason}"
@@ -161,19 +201,33 @@ def _file_name(url: str, dataset: str) -> str:
     return name or f"{dataset}.download"
 
 
-def fetch(url: str, target: Path, settings: Settings) -> Path:
-    """Copy ``url`` (http(s), file:// or a local path) to ``target``, size-capped."""
+def fetch(
+    url: str,
+    target: Path,
+    settings: Settings,
+    on_start: Callable[[int | None], None] | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Path:
+    """Copy ``url`` (http(s), file:// or a local path) to ``target``, size-capped.
+
+    ``on_start`` is called with the size when known (announced or on disk),
+    ``on_bytes`` with the bytes received so far as a download proceeds.
+    """
     limit = settings.max_download_bytes
     parsed = urlparse(url)
     if parsed.scheme in ("http", "https"):
-        _download(url, target, limit, settings.download_timeout)
+        _download(url, target, limit, settings.download_timeout, on_start, on_bytes)
     elif parsed.scheme in ("file", ""):
         source = Path(unquote(parsed.path) if parsed.scheme == "file" else url)
         if not source.is_file():
             raise DownloadError(f"{url}: no such file")
         if source.stat().st_size > limit:
             raise DownloadError(f"{url}: larger than the {limit:,}-byte limit (max_download_bytes)")
+        if on_start is not None:
+            on_start(source.stat().st_size)
         shutil.copyfile(source, target)
+        if on_bytes is not None:
+            on_bytes(target.stat().st_size)
     else:
         raise DownloadError(f"{url}: unsupported URL scheme {parsed.scheme!r}")
     if target.stat().st_size == 0:
@@ -181,7 +235,14 @@ def fetch(url: str, target: Path, settings: Settings) -> Path:
     return target
 
 
-def _download(url: str, target: Path, limit: int, timeout: float) -> None:
+def _download(
+    url: str,
+    target: Path,
+    limit: int,
+    timeout: float,
+    on_start: Callable[[int | None], None] | None,
+    on_bytes: Callable[[int], None] | None,
+) -> None:
     try:
         with (
             httpx.Client(timeout=timeout, follow_redirects=True) as client,
@@ -194,6 +255,10 @@ def _download(url: str, target: Path, limit: int, timeout: float) -> None:
                 raise DownloadError(
                     f"{url}: announces {int(declared):,} bytes, over the {limit:,}-byte limit (max_download_bytes)"
                 )
+            if on_start is not None:
+                # The announced size is of the encoded body; the bar counts decoded bytes.
+                plain = response.headers.get("Content-Encoding") in (None, "identity")
+                on_start(int(declared) if declared and declared.isdigit() and plain else None)
             received = 0
             with open(target, "wb") as out:
                 # iter_bytes decodes gzip; counting decoded bytes also caps a
@@ -205,6 +270,8 @@ def _download(url: str, target: Path, limit: int, timeout: float) -> None:
                             f"{url}: larger than the {limit:,}-byte limit (max_download_bytes)"
                         )
                     out.write(chunk)
+                    if on_bytes is not None:
+                        on_bytes(received)
             if (
                 declared
                 and declared.isdigit()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import io
 import json
 import os
 import subprocess
@@ -12,7 +13,9 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from embargo.cli import lists
 from embargo.store.bundle import read_manifest
 
 from .conftest import LISTS, Cli, copy_store
@@ -242,6 +245,30 @@ def test_update_command_reports_each_source_and_fails_if_one_failed(cli: Cli, sc
     assert "404" in outcomes["ca_dfatd_sema_sanctions"]["reason"]
     assert "update of ca_dfatd_sema_sanctions failed" in result.stderr
     assert counts(cli, scratch_dir)["ca_dfatd_sema_sanctions"] == 1_369
+    # Not a terminal: one progress line per step, on stderr only (an
+    # unchanged file is not parsed again).
+    assert "embargo: un_sc_sanctions: downloading" in result.stderr
+    assert "un_sc_sanctions: parsing" not in result.stderr
+    assert "downloading" not in result.stdout
+
+
+def test_update_progress_on_a_terminal_is_a_bar_on_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    screen = io.StringIO()
+    monkeypatch.setattr(lists, "err", Console(file=screen, force_terminal=True, width=120))
+    with lists.UpdateDisplay() as display:
+        display.phase("un_sc_sanctions", "downloading", 2_500_000)
+        display.advance(1_300_000)
+        display._bar.refresh()
+        shown = screen.getvalue()
+        display.phase("un_sc_sanctions", "loading", 1004)
+        display.advance(500)
+        display._bar.refresh()
+        display.finished("un_sc_sanctions")
+    assert "un_sc_sanctions: downloading" in shown and "1.3 of 2.5 MB" in shown
+    assert "500 of 1,004 entities" in screen.getvalue()
+    assert capsys.readouterr().out == ""
 
 
 @pytest.mark.parametrize(

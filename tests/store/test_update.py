@@ -125,6 +125,50 @@ def test_update_downloads_parses_and_activates(store: Store) -> None:
     assert not list(Path(store.path.parent).glob("download-*")), "temporary download left behind"
 
 
+class Recorder:
+    """Keeps every progress event, and the amounts reported in each phase."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str, int | None]] = []
+        self.amounts: dict[str, list[int]] = {}
+
+    def phase(self, dataset: str, phase: str, total: int | None = None) -> None:
+        self.events.append((dataset, phase, total))
+
+    def advance(self, done: int) -> None:
+        self.amounts.setdefault(self.events[-1][1], []).append(done)
+
+    def finished(self, dataset: str) -> None:
+        self.events.append((dataset, "finished", None))
+
+
+def test_progress_reports_download_bytes_then_parsing_then_loaded_entities(
+    server: str, settings: Settings, tmp_path: Path
+) -> None:
+    progress = Recorder()
+    with Store(tmp_path / "progress.sqlite3") as store:
+        (outcome,) = update(store, settings, urls={DATASET: f"{server}/one-less.xml"}, progress=progress)
+    assert outcome.status == OK
+    size = len(un_with(731, 272))
+    assert progress.events == [
+        (DATASET, "downloading", size),
+        (DATASET, "parsing", None),
+        (DATASET, "loading", 1003),
+        (DATASET, "finished", None),
+    ]
+    received, written = progress.amounts["downloading"], progress.amounts["loading"]
+    assert received == sorted(received) and received[-1] == size
+    assert written == sorted(written) and written[-1] == 1003
+
+
+def test_failed_download_still_finishes_its_progress(server: str, settings: Settings, tmp_path: Path) -> None:
+    progress = Recorder()
+    with Store(tmp_path / "progress.sqlite3") as store:
+        (outcome,) = update(store, settings, urls={DATASET: f"{server}/missing.xml"}, progress=progress)
+    assert outcome.status == FAILED
+    assert progress.events == [(DATASET, "finished", None)]
+
+
 def test_same_file_again_is_unchanged(store: Store, server: str, settings: Settings) -> None:
     (outcome,) = update(store, settings, urls={DATASET: f"{server}/consolidated.xml"})
     assert outcome.status == UNCHANGED and outcome.version is not None and outcome.version.version == 1
