@@ -77,7 +77,7 @@ PARTICLES: frozenset[str] = frozenset(_PARTICLE_CANON.values())
 _SUN_ARTICLE = re.compile(r"\b(?:a[stdrzn]|a[sdtz]h|e[stdrzn]|e[sdtz]h)-(?=\w)")
 # "Abdul Rahman", "Abd al-Rahman" and "Abdulrahman" are one name; "Abdullah"
 # (abd + allah) is a name of its own and stays whole.
-_ABD = re.compile(r"\b(abd)(?:ul|el|al|ol|ur|ar)[- ]?(?=[a-z]{4,})")
+_ABD = re.compile(r"\b(abd)(?:ul|el|al|ol|oul|ur|ar)[- ]?(?=[a-z]{4,})")
 
 # Company legal forms, by canonical token. Phrases are matched on tokens.
 LEGAL_FORMS: dict[str, str] = {

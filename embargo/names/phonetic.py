@@ -70,6 +70,29 @@ def vowel_key(token: str) -> str:
     return _REPEAT.sub(r"\1", token)
 
 
+# Spellings of one vowel sound, longest first: ee/ea/ie/y sound like i,
+# oo/ou like u, and so on (Meere / Mire, Naseem / Nasim).
+_VOWEL_SOUNDS = (
+    ("eau", "o"), ("ee", "i"), ("ea", "i"), ("ie", "i"), ("ii", "i"), ("iy", "i"), ("ey", "i"),
+    ("oo", "u"), ("ou", "u"), ("aa", "a"), ("oa", "o"), ("y", "i"),
+)  # fmt: skip
+
+
+@lru_cache(maxsize=200_000)
+def vowel_sound_key(token: str) -> str:
+    """Like :func:`vowel_key` but vowels kept by sound class (ee = i, oo = u).
+
+    Equal keys mean the spellings differ only in how they write the same
+    vowels, which is strong evidence even when the letters differ a lot.
+    """
+    token = _fold(token)
+    for a, b in _VOWEL_SOUNDS:
+        if a in token:
+            token = token.replace(a, b)
+    token = token.replace("w", "f")
+    return _REPEAT.sub(r"\1", token)
+
+
 @lru_cache(maxsize=200_000)
 def consonant_key(token: str) -> str:
     """Consonants only: how an abjad spelling (``asd``) meets ``assad``."""

@@ -29,7 +29,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Indel
 
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents
-from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key
+from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key, vowel_sound_key
 
 EXACT = "exact"
 EQUIVALENT = "equivalent"
@@ -129,8 +129,11 @@ def phonetic_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = F
     """
     shorter = min(len(a), len(b))
     va, vb = vowel_key(a), vowel_key(b)
-    if va == vb and len(va) >= 2 and Indel.normalized_similarity(a, b) >= (0.6 if shorter <= 3 else 0.7):
-        return 0.88 if shorter >= 4 else 0.8
+    if va == vb and len(va) >= 2:
+        if Indel.normalized_similarity(a, b) >= (0.6 if shorter <= 3 else 0.7):
+            return 0.88 if shorter >= 4 else 0.8
+        if shorter >= 4 and vowel_sound_key(a) == vowel_sound_key(b):
+            return 0.88
     best = 0.0
     if a_abjad:
         best = abjad_similarity(a, b)
