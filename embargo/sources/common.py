@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,28 @@ def guarded(entities: Iterator[Entity], cursor: Cursor) -> Iterator[Entity]:
         raise SourceError(
             cursor.path, f"unexpected content ({type(exc).__name__}: {exc})", cursor.position
         ) from None
+
+
+def entities_from_elements(
+    path: Path, elements: Iterable[Any], cursor: Cursor, build: Callable[[Any], Entity | None]
+) -> Iterator[Entity]:
+    """One entity per XML record element (``build`` returns None to skip one).
+
+    Each record is located by its line for errors, and a second record with
+    an id already seen is refused: a list repeating a record is damaged, and
+    loading it would silently merge two parties.
+    """
+    seen: set[str] = set()
+    for elem in elements:
+        position = f"line {elem.sourceline}"
+        cursor.at(path, position)
+        entity = build(elem)
+        if entity is None:
+            continue
+        if entity.id in seen:
+            raise SourceError(path, f"record {entity.id} appears twice", position)
+        seen.add(entity.id)
+        yield entity
 
 
 def check_field(value: str, path: Path, position: str, settings: Settings, column: str = "") -> str:

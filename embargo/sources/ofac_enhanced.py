@@ -23,7 +23,7 @@ from typing import IO, Any
 from embargo.model import PERSON, Entity, Relation
 from embargo.settings import Settings
 from embargo.sources.base import ParseResult, SourceError
-from embargo.sources.common import Cursor, check_zip, guarded, read_head
+from embargo.sources.common import Cursor, check_zip, entities_from_elements, guarded, read_head
 from embargo.sources.dates import CIRCA, RANGE, parse_dates
 from embargo.sources.ofac_common import DATASET_CONS, DATASET_SDN, SCHEMA_BY_TYPE, add_value, prop_for_label
 from embargo.sources.scripts import name_language
@@ -98,18 +98,14 @@ def _header(path: Path, source: IO[bytes]) -> tuple[str | None, list[str]]:
 def _entities(
     path: Path, opener: Opener, dataset: str, settings: Settings, cursor: Cursor
 ) -> Iterator[Entity]:
-    seen: set[str] = set()
+    def build(elem: Any) -> Entity | None:
+        parent = elem.getparent()
+        if parent is None or local(parent.tag) != "entities":
+            return None
+        return _entity(path, elem, dataset, settings)
+
     with opener() as source:
-        for elem in iter_elements(path, {"entity"}, source):
-            parent = elem.getparent()
-            if parent is None or local(parent.tag) != "entities":
-                continue
-            cursor.at(path, f"line {elem.sourceline}")
-            entity = _entity(path, elem, dataset, settings)
-            if entity.id in seen:
-                raise SourceError(path, f"entity {entity.id} appears twice", f"line {elem.sourceline}")
-            seen.add(entity.id)
-            yield entity
+        yield from entities_from_elements(path, iter_elements(path, {"entity"}, source), cursor, build)
 
 
 def _entity(path: Path, elem: Any, dataset: str, settings: Settings) -> Entity:

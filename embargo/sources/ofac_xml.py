@@ -22,7 +22,7 @@ from typing import Any
 from embargo.model import PERSON, VESSEL, Entity
 from embargo.settings import Settings
 from embargo.sources.base import ParseResult, SourceError
-from embargo.sources.common import Cursor, guarded
+from embargo.sources.common import Cursor, entities_from_elements, guarded
 from embargo.sources.dates import parse_dates
 from embargo.sources.ofac_common import (
     DATASET_CONS,
@@ -81,14 +81,10 @@ def _header(path: Path, settings: Settings) -> tuple[str | None, bool]:
 
 
 def _entities(path: Path, dataset: str, settings: Settings, cursor: Cursor) -> Iterator[Entity]:
-    seen: set[str] = set()
-    for elem in iter_elements(path, {"sdnEntry"}):
-        cursor.at(path, f"line {elem.sourceline}")
-        entity = _entity(path, elem, dataset, settings)
-        if entity.id in seen:
-            raise SourceError(path, f"entry {entity.id} appears twice", f"line {elem.sourceline}")
-        seen.add(entity.id)
-        yield entity
+    elements = iter_elements(path, {"sdnEntry"})
+    yield from entities_from_elements(
+        path, elements, cursor, lambda elem: _entity(path, elem, dataset, settings)
+    )
 
 
 def _name(first: str | None, last: str | None) -> str:

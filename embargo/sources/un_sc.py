@@ -17,7 +17,7 @@ from typing import Any
 from embargo.model import ORGANIZATION, PERSON, Entity
 from embargo.settings import Settings
 from embargo.sources.base import ParseResult, SourceError
-from embargo.sources.common import Cursor, guarded
+from embargo.sources.common import Cursor, entities_from_elements, guarded
 from embargo.sources.countries import country_code, split_countries
 from embargo.sources.dates import CIRCA, RANGE, parse_dates, parse_single
 from embargo.sources.scripts import name_language
@@ -61,15 +61,10 @@ def _published(path: Path) -> str | None:
 
 
 def _entities(path: Path, dataset: str, settings: Settings, cursor: Cursor) -> Iterator[Entity]:
-    seen: set[str] = set()
-    for elem in iter_elements(path, {"INDIVIDUAL", "ENTITY"}):
-        kind = local(elem.tag)
-        cursor.at(path, f"line {elem.sourceline}")
-        entity = _entity(path, elem, kind, dataset, settings)
-        if entity.id in seen:
-            raise SourceError(path, f"record {entity.id} appears twice", f"line {elem.sourceline}")
-        seen.add(entity.id)
-        yield entity
+    elements = iter_elements(path, {"INDIVIDUAL", "ENTITY"})
+    yield from entities_from_elements(
+        path, elements, cursor, lambda elem: _entity(path, elem, local(elem.tag), dataset, settings)
+    )
 
 
 def _entity(path: Path, elem: Any, kind: str, dataset: str, settings: Settings) -> Entity:

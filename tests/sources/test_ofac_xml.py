@@ -69,3 +69,14 @@ def test_truncated_xml_fails_with_line(tmp_path):
         list(parse(cut).entities)
     assert "consolidated.xml" in str(err.value)
     assert err.value.position and err.value.position.startswith("line ")
+
+
+def test_a_repeated_entry_is_refused_naming_its_line(tmp_path):
+    entry = ENTRY[ENTRY.index("  <sdnEntry>") : ENTRY.index("</sdnList>")]
+    path = tmp_path / "sdn.xml"
+    path.write_text(ENTRY.replace("</sdnList>", entry + "</sdnList>"), encoding="utf-8")
+    with pytest.raises(SourceError) as caught:
+        list(parse(path).entities)
+    assert "ofac-77 appears twice" in str(caught.value)
+    second_entry_line = ENTRY.count("\n", 0, ENTRY.index("</sdnList>")) + 1
+    assert caught.value.position == f"line {second_entry_line}"
