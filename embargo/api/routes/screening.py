@@ -34,6 +34,10 @@ DatasetPath = Annotated[
     ),
 ]
 StrList = Annotated[list[str], Query()]
+EntityIdPath = Annotated[str, Path(max_length=500)]
+# Deep pages are refused: screening needs the top results, and a deep offset
+# would make the server rank thousands of candidates per request.
+OffsetQuery = Annotated[int, Query(ge=0, le=10_000)]
 T = TypeVar("T")
 
 # A single query with a few values is screened on the event loop: it takes a
@@ -155,7 +159,7 @@ def build(settings: Settings) -> APIRouter:
         dataset: DatasetPath,
         q: Annotated[str, Query(max_length=1000, description="A name, or an entity id.")] = "",
         limit: Annotated[int, Query(ge=1, le=max_limit)] = settings.match_limit,
-        offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+        offset: OffsetQuery = 0,
         schema: Annotated[QuerySchema | None, Query(description="Only parties of this kind.")] = None,
         include_dataset: StrList = [],  # noqa: B006
         exclude_dataset: StrList = [],  # noqa: B006
@@ -207,7 +211,7 @@ def build(settings: Settings) -> APIRouter:
         summary="One listed party, with its relations nested",
     )
     async def entity(
-        entity_id: Annotated[str, Path(max_length=500)],
+        entity_id: EntityIdPath,
         nested: Annotated[bool, Query(description="Nest related parties in the properties.")] = True,
         principal: Principal = require("screen"),
         engine: Engine = Depends(use_engine),
@@ -239,9 +243,9 @@ def build(settings: Settings) -> APIRouter:
         summary="An entity's relations, by property (yente's adjacency view)",
     )
     async def adjacent(
-        entity_id: Annotated[str, Path(max_length=500)],
+        entity_id: EntityIdPath,
         limit: Annotated[int, Query(ge=1, le=max_limit)] = settings.match_limit,
-        offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+        offset: OffsetQuery = 0,
         principal: Principal = require("screen"),
         engine: Engine = Depends(use_engine),
         svc: Services = Depends(services),
@@ -267,10 +271,10 @@ def build(settings: Settings) -> APIRouter:
         summary="One relation property of an entity, paginated",
     )
     async def adjacent_property(
-        entity_id: Annotated[str, Path(max_length=500)],
+        entity_id: EntityIdPath,
         prop: Annotated[str, Path(max_length=100, examples=["unknownLinkSubject", "familyPerson"])],
         limit: Annotated[int, Query(ge=1, le=max_limit)] = settings.match_limit,
-        offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+        offset: OffsetQuery = 0,
         principal: Principal = require("screen"),
         engine: Engine = Depends(use_engine),
         svc: Services = Depends(services),
