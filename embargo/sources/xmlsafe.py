@@ -77,43 +77,36 @@ def iter_elements(path: Path, tags: set[str], source: IO[bytes] | None = None) -
     Memory stays flat however large the file: processed elements and their
     preceding siblings are cleared as we go.
     """
-    if source is None:
-        check_prolog(path)
-    context = etree.iterparse(
-        source if source is not None else str(path), events=("end",), **parser_options()
-    )
-    first = True
-    try:
-        for _event, elem in context:
-            if first:
-                _check_docinfo(path, elem)
-                first = False
-            if isinstance(elem, etree._Entity):
-                raise SourceError(path, ENTITIES_REFUSED, f"line {elem.sourceline}")
-            if local(elem.tag) in tags:
-                yield elem
-                elem.clear(keep_tail=False)
-                parent = elem.getparent()
-                if parent is not None:
-                    while elem.getprevious() is not None:
-                        del parent[0]
-    except etree.XMLSyntaxError as exc:
-        raise SourceError(path, f"malformed or truncated XML: {exc.msg}", _line(exc)) from None
+    for _event, elem in _hardened_events(path, source, ("end",)):
+        if local(elem.tag) in tags:
+            yield elem
+            elem.clear(keep_tail=False)
+            parent = elem.getparent()
+            if parent is not None:
+                while elem.getprevious() is not None:
+                    del parent[0]
 
 
 def iter_events(path: Path, source: IO[bytes] | None = None) -> Iterator[tuple[str, Any]]:
     """Start and end events for formats that need the document order (headers)."""
+    return _hardened_events(path, source, ("start", "end"))
+
+
+def _hardened_events(
+    path: Path, source: IO[bytes] | None, events: tuple[str, ...]
+) -> Iterator[tuple[str, Any]]:
+    """``iterparse`` events with every check: prolog, DTD, entity nodes, located syntax errors."""
     if source is None:
         check_prolog(path)
-    context = etree.iterparse(
-        source if source is not None else str(path), events=("start", "end"), **parser_options()
-    )
+    context = etree.iterparse(source if source is not None else str(path), events=events, **parser_options())
     first = True
     try:
         for event, elem in context:
             if first:
                 _check_docinfo(path, elem)
                 first = False
+            if isinstance(elem, etree._Entity):
+                raise SourceError(path, ENTITIES_REFUSED, f"line {elem.sourceline}")
             yield event, elem
     except etree.XMLSyntaxError as exc:
         raise SourceError(path, f"malformed or truncated XML: {exc.msg}", _line(exc)) from None
