@@ -160,7 +160,7 @@ class Matcher:
         secondaries: dict[int, dict[str, dict[str, Any]]] = {}
         cutoff = -1.0
         for n, (reach, qi, vid) in enumerate(work):
-            if reach + bonus < cutoff:
+            if reach + bonus + _ROUNDING < cutoff:
                 break
             pos = int(index.var_entity[vid])
             current = best.get(pos)
@@ -290,7 +290,7 @@ class Matcher:
         if len(exact):
             real[np.searchsorted(vids, exact)] = True
             upper[np.searchsorted(vids, exact)] = 1.0
-        keep = real & (upper + 1e-4 >= bound)
+        keep = real & (upper + _ROUNDING >= bound)
         if mask is not None:
             keep &= mask[vids]
         return vids[keep], upper[keep]
@@ -623,6 +623,9 @@ class Matcher:
 
 
 _SYLLABIC = frozenset({"Hani", "Hang"})
+# Final scores are rounded to three decimals, which may lift one just above
+# a bound computed on the unrounded score.
+_ROUNDING = 6e-4
 _NO_IDS = np.zeros(0, dtype=np.int32)
 _NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 

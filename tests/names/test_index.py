@@ -136,3 +136,11 @@ def test_score_unindexed_entity_uses_index_statistics(small_matcher):
     rare = small_matcher.score(Query(names=["Ivan Peskov"]), outsider)
     assert rare.score > common.score
     assert small_matcher.score(Query(names=["Mohammed Peskov"], schema="Vessel"), outsider) is None
+
+
+def test_score_rounded_up_to_the_floor_is_not_lost():
+    # 0.69967 rounds to 0.7: the candidate bound must allow for the rounding.
+    names = ["Путин", "as", "sad", "al sad"]
+    entities = [make_entity(f"e{i}", "Person", n) for i, n in enumerate(names)]
+    matcher = Matcher(NameIndex.build(entities, []), Settings())
+    assert_no_miss(matcher, Query(names=["sad Путин as"], schema="Person"), floor=0.7)
