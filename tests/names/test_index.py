@@ -140,7 +140,9 @@ def test_score_unindexed_entity_uses_index_statistics(small_matcher):
 
 def test_score_rounded_up_to_the_floor_is_not_lost():
     # 0.69967 rounds to 0.7: the candidate bound must allow for the rounding.
-    names = ["Путин", "as", "sad", "al sad"]
+    names = ["ham", "Путин al", "Путин", "al", "as", "sad", "mo", "med", "mu", "alal", "alas", "alsad", "almo",
+             "al al", "al as", "al sad", "alalal", "al alal", "alalas", "asal", "al alalal", "alalal al",
+             "alal al", "al al al", "alal alal"]  # fmt: skip
     entities = [make_entity(f"e{i}", "Person", n) for i, n in enumerate(names)]
     matcher = Matcher(NameIndex.build(entities, []), Settings())
     assert_no_miss(matcher, Query(names=["sad Путин as"], schema="Person"), floor=0.7)
