@@ -54,6 +54,7 @@ NON_EXACT_CAP = 0.99
 PARTICLE_WEIGHT = 0.5
 LEGAL_FORM_WEIGHT = 0.25
 INITIAL_WEIGHT = 1.0
+INITIAL_CREDIT_CAP = 2.5 * INITIAL_WEIGHT
 # Share of its weight an unmatched middle name or patronymic of the query
 # still counts: lists often leave them out (Oleg Dorianovich Valenchuk is
 # listed as Oleg Valenchuk), unlike an extra first name or surname.
@@ -173,12 +174,17 @@ def score_name(
             continue
         used_q.add(i)
         used_c.add(j)
-        pairs.append(TokenMatch(query[i], candidate[j], method, sim, weight))
-        got_q += sim * weight
         if method == "initial":
-            # An initial only half-explains the name it stands for.
+            # An initial says little whichever side it is on: it earns at
+            # most a few initials' worth, and only half-explains the name
+            # it stands for ("AHMED, A" is not "Alexander Ahmed").
+            weight = min(weight, INITIAL_CREDIT_CAP)
+            pairs.append(TokenMatch(query[i], candidate[j], method, sim, weight))
+            got_q += sim * weight
             got_c += candidate_weights[j] * sim
         else:
+            pairs.append(TokenMatch(query[i], candidate[j], method, sim, weight))
+            got_q += sim * weight
             got_c += candidate_weights[j]
             real = real or not is_minor_token(query[i])
     if not real:

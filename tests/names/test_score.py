@@ -188,3 +188,13 @@ def test_part_of_a_name_is_never_exact(small_matcher):
     hits = matcher.match(Query(names=["Al-Haramain Foundation (pakistann)"], schema="Organization"))
     assert hits[0].id == "pakistan"
     assert matcher.score(Query(names=["Al-Haramain Foundation"]), "indonesia").score < 1.0
+
+
+def test_listed_initial_does_not_stand_in_for_a_full_given_name(small_matcher):
+    from embargo.names import Matcher, NameIndex
+    from tests.names.conftest import FakeVersion, make_entity, small_entities
+
+    entities = [*small_entities(), make_entity("ahmed-a", "Person", "AHMED, A.")]
+    matcher = Matcher(NameIndex.build(entities, [FakeVersion("test_list", 1)]), small_matcher.settings)
+    assert matcher.score(Query(names=["Alexander Ahmed"], schema="Person"), "ahmed-a").score < 0.7
+    assert matcher.score(Query(names=["A. Ahmed"], schema="Person"), "ahmed-a").score == 1.0
