@@ -423,10 +423,11 @@ class NameIndex:
         tid = self.vocab.get(token)
         if tid is not None:
             return self.weights[tid]
-        if similar:
-            best = max(similar.items(), key=lambda kv: (kv[1][0], self.weights[kv[0]]))
-            if best[1][1] != INITIAL:
-                return self.weights[best[0]]
+        # Particles, legal forms and initials say nothing about an unknown word's rarity.
+        telling = [(sim, self.weights[tid], tid) for tid, (sim, method) in similar.items()
+                   if method != INITIAL and fixed_weight(self.tokens[tid]) is None]  # fmt: skip
+        if telling:
+            return max(telling)[1]
         return self.max_weight
 
     def schema_mask(self, schema: str | None) -> np.ndarray | None:

@@ -362,6 +362,8 @@ def _equivalents() -> dict[str, frozenset[str]]:
         if extra:
             pairs = [(a, b) for a in names for b in names if a != b]
         for a, b in pairs:
+            if a in PARTICLES or b in PARTICLES:
+                continue  # "Al" for Alexander would equal the Arabic article
             groups.setdefault(a, set()).add(b)
             groups.setdefault(b, set()).add(a)
     return {k: frozenset(v) for k, v in groups.items()}
