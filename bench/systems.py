@@ -22,7 +22,8 @@ class EmbargoSystem:
     name = "embargo"
 
     def __init__(self, entities: Iterable[Entity], versions: Iterable[Any], settings: Settings | None = None):
-        self.settings = settings or Settings()
+        # From the environment, like the CLI that --engine cli runs.
+        self.settings = settings or Settings.from_env()
         self.versions = list(versions)
         start = time.perf_counter()
         self.index = NameIndex.build(entities, self.versions)
