@@ -75,6 +75,15 @@ class EntityRecord:
     identifiers: list[str] = field(default_factory=list)
 
 
+def _json_loads(text: str) -> Any:
+    """orjson decodes a hit's properties several times faster, when installed."""
+    try:
+        import orjson
+    except ImportError:  # pragma: no cover - depends on the environment
+        return json.loads(text)
+    return orjson.loads(text)
+
+
 def deletions(token: str, budget: int) -> set[str]:
     """Every string obtained by deleting up to ``budget`` characters from ``token``."""
     out = {token}
@@ -232,7 +241,7 @@ class NameIndex:
             caption=self.ent_caption[pos],
             schema=self.ent_schema[pos],
             datasets=list(self.ent_datasets[pos]),
-            properties=json.loads(self.ent_properties[pos]),
+            properties=_json_loads(self.ent_properties[pos]),
             birth_dates=list(self.ent_birth_dates[pos]),
             countries=list(self.ent_countries[pos]),
             gender=self.ent_gender[pos],
