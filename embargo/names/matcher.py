@@ -35,6 +35,7 @@ from embargo.names.score import (
     DOB_BONUS,
     SOFT_SHARE,
     NameMatch,
+    SimilarityFn,
     band,
     combine,
     compare_birth_dates,
@@ -48,7 +49,7 @@ from embargo.names.score import (
     score_name,
     soft_tokens,
 )
-from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, token_similarity
+from embargo.names.similarity import EXACT, INITIAL, INITIAL_SIMILARITY, token_similarity
 from embargo.names.translit import is_abjad, script_group
 from embargo.settings import Settings
 
@@ -369,20 +370,29 @@ class Matcher:
         cweights = [index.weights[t] for t in ctoks]
         qtokens = qname.tokens
 
+        similarity: SimilarityFn = None
+        options: list[tuple[float, float, int, int, str]] | None = None
         if brute_force:
 
             def similarity(i: int, j: int) -> tuple[float, str]:
                 return token_similarity(qtokens[i], cand[j], qname.abjad, index.abjad[ctoks[j]])
         else:
-
-            def similarity(i: int, j: int) -> tuple[float, str]:
-                q = qtokens[i]
+            # The similar tokens of each query token are known: look pairs up.
+            options = []
+            for i, q in enumerate(qtokens):
+                weight = qname.weights[i]
                 if len(q) == 1:
-                    c = cand[j]
-                    if c == q:
-                        return 1.0, "exact"
-                    return (INITIAL_SIMILARITY, INITIAL) if c[0] == q else (0.0, "")
-                return qname.similar[i].get(ctoks[j], (0.0, ""))
+                    for j, c in enumerate(cand):
+                        if c == q:
+                            options.append((1.0, weight, i, j, EXACT))
+                        elif c[0] == q:
+                            options.append((INITIAL_SIMILARITY, weight, i, j, INITIAL))
+                    continue
+                similar = qname.similar[i]
+                for j, tid in enumerate(ctoks):
+                    found = similar.get(tid)
+                    if found is not None:
+                        options.append((found[0], weight, i, j, found[1]))
 
         person = schema == PERSON or index.ent_schema[int(index.var_entity[vid])] == PERSON
         syllabic = qname.syllabic or index.var_script[vid] in _SYLLABIC
@@ -396,6 +406,7 @@ class Matcher:
             soften=soften,
             rare_weight=index.rare_weight,
             syllabic=syllabic,
+            options=options,
         )
         if qname.partial or index.var_partial[vid]:
             return partial_name(name)

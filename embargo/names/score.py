@@ -131,7 +131,7 @@ class NameMatch:
     unmatched_candidate: list[str] = field(default_factory=list)
 
 
-SimilarityFn = Callable[[int, int], tuple[float, str]]
+SimilarityFn = Callable[[int, int], tuple[float, str]] | None
 
 
 def score_name(
@@ -144,12 +144,15 @@ def score_name(
     soften: bool = True,
     rare_weight: float = float("inf"),
     syllabic: bool = False,
+    options: list[tuple[float, float, int, int, str]] | None = None,
 ) -> NameMatch:
     """Align ``query`` to ``candidate`` tokens and score the name pair.
 
     ``similarity(i, j)`` gives (similarity, method) of query token ``i`` and
     candidate token ``j``; the caller supplies it so that the fast path can
     use precomputed similarities and the brute-force path can compute them.
+    ``options`` may hold the (similarity, query weight, i, j, method) of every
+    similar pair instead, when the caller can list them faster.
     ``syllabic`` is set when either name was written in Chinese or Korean
     script and is therefore split into syllables: a syllable left over on
     either side is then a different name, not an omitted middle name.
@@ -157,12 +160,15 @@ def score_name(
     if sorted(query) == sorted(candidate):
         pairs = [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights, strict=True)]
         return NameMatch(1.0, True, pairs)
-    options: list[tuple[float, float, int, int, str]] = []
-    for i in range(len(query)):
-        for j in range(len(candidate)):
-            sim, method = similarity(i, j)
-            if sim > 0.0:
-                options.append((sim, query_weights[i], i, j, method))
+    if options is None:
+        if similarity is None:
+            raise ValueError("score_name needs a similarity function or the similar pairs")
+        options = []
+        for i in range(len(query)):
+            for j in range(len(candidate)):
+                sim, method = similarity(i, j)
+                if sim > 0.0:
+                    options.append((sim, query_weights[i], i, j, method))
     options.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
