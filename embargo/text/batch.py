@@ -89,6 +89,7 @@ def count_items(path: Path) -> int:
 # parent before forking.
 _SCANNER: Scanner | None = None
 _MAX_CHARS = 1_000_000
+_CHUNK = 64
 
 
 def scan_item(item: BatchItem, scanner: Scanner | None = None) -> dict[str, Any]:
@@ -148,7 +149,7 @@ def scan_batch(
     _SCANNER = scanner
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        for result in pool.imap(scan_item, items, chunksize=4):
+        for result in pool.imap(scan_item, items, chunksize=_CHUNK):
             yield result
             if on_done:
                 on_done()

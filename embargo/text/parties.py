@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from embargo.model import PERSON, schemas_compatible
 from embargo.names.normalise import PARTICLES, name_tokens, normalise_name
@@ -247,12 +247,9 @@ def loose_alignment(hit: HitView) -> bool:
         method = token.get("method")
         query, candidate = str(token.get("query")), str(token.get("candidate"))
         similarity = float(token.get("similarity", 1.0))
-        if (
-            method == "fuzzy"
-            and similarity < LOOSE_TOKEN_SIMILARITY
-            and Levenshtein.distance(query, candidate) > 1
-        ):
-            return True  # one typo ("Putn") is fine, more is a different word
+        if method == "fuzzy" and similarity < LOOSE_TOKEN_SIMILARITY and OSA.distance(query, candidate) > 1:
+            # One typo ("Putn", or swapped neighbours "Putni") is fine, more is a different word.
+            return True
         if method == "phonetic" and similarity < LOOSE_TOKEN_SIMILARITY:
             return True
         # Sound keys also pair words that share little but consonant shapes

@@ -153,3 +153,17 @@ def test_misspelt_name_in_remittance_is_found_with_its_field(scanner: Scanner) -
     assert putin["id"] == "ofac-35096"
     (mention,) = putin["mentions"]
     assert (mention["text"], mention["field"], mention["method"]) == ("VLADIMIR PUTN", "70", "fuzzy")
+
+
+@pytest.mark.parametrize("beneficiary", ["VLADIMIR PUTIM", "VLADIMIR PUTNI"])
+def test_listed_beneficiary_with_one_letter_typo_in_field_59_is_found(
+    scanner: Scanner, beneficiary: str
+) -> None:
+    message = (
+        f":20:X1\n:32A:240101USD1,00\n:50K:ACME LTD\n:59:/DE89370400440532013000\n{beneficiary}\nMOSCOW\n"
+    )
+    report = scanner.scan(read_document(message.encode(), "msg", "mt103")).to_dict()
+    (putin,) = report["entities"]
+    assert putin["id"] == "ofac-35096"
+    (mention,) = putin["mentions"]
+    assert (mention["text"], mention["field"], mention["method"]) == (beneficiary, "59", "fuzzy")
