@@ -283,7 +283,13 @@ class NameDictionary:
     def _whole_subset(self, words: list[str]) -> bool:
         # Word pairs first: a list name of two or more words has each of its
         # pairs in the pair index, so most names stop here.
-        options = [self._options(w)[1] for w in words]
+        # Pairs are built from list words only, so a word that neither is
+        # nor resembles one (most invented or foreign surnames) can pair with
+        # nothing: skip it, and stop when fewer than two words are left.
+        vocabulary = self.vocabulary
+        options = [[s for s in self._options(w)[1] if s in vocabulary] for w in words]
+        if sum(1 for spellings in options if spellings) < 2:
+            return False
         pairs = self._pairs
         linked: dict[tuple[int, int], list[tuple[str, str]]] = {}
         for i, j in combinations(range(len(words)), 2):
