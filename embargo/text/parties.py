@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from embargo.model import PERSON, schemas_compatible
 from embargo.names.normalise import PARTICLES, name_tokens, normalise_name
@@ -232,7 +232,7 @@ def same_party(a: HitView, b: HitView) -> bool:
 LOOSE_TOKEN_SIMILARITY = 0.85
 
 
-def loose_alignment(hit: HitView) -> bool:
+def loose_alignment(hit: HitView, *, transpositions: bool = False) -> bool:
     """True when some word of the name only sounds vaguely like the listed one.
 
     The matcher credits sound-alikes such as "Haddad" / "Htet" at 0.8, which
@@ -241,15 +241,17 @@ def loose_alignment(hit: HitView) -> bool:
     word matched that loosely (a sound-alike below 0.85 or sharing under 60%
     of its letters, a fuzzy match more than one edit away) is not enough.
     Typos (one edit in a longer word), transliterations and known given-name
-    equivalents stay above that line.
+    equivalents stay above that line. ``transpositions`` also counts swapped
+    neighbours ("Putni") as one typo: right for a name field, too loose for
+    free text, where ordinary words are close ("there" / "Three").
     """
     for token in hit.explanation.get("tokens", []):
         method = token.get("method")
         query, candidate = str(token.get("query")), str(token.get("candidate"))
         similarity = float(token.get("similarity", 1.0))
-        if method == "fuzzy" and similarity < LOOSE_TOKEN_SIMILARITY and OSA.distance(query, candidate) > 1:
-            # One typo ("Putn", or swapped neighbours "Putni") is fine, more is a different word.
-            return True
+        edits = (OSA if transpositions else Levenshtein).distance(query, candidate)
+        if method == "fuzzy" and similarity < LOOSE_TOKEN_SIMILARITY and edits > 1:
+            return True  # one typo ("Putn") is fine, more is a different word
         if method == "phonetic" and similarity < LOOSE_TOKEN_SIMILARITY:
             return True
         # Sound keys also pair words that share little but consonant shapes
@@ -298,16 +300,24 @@ def group_hits(
     context: set[str] | None = None,
     gender: str | None = None,
     query_tokens: tuple[str, ...] = (),
+    transpositions: bool = False,
 ) -> list[PartyGroup]:
     """Hits at or above ``threshold`` grouped into parties, most likely first.
 
     ``context`` holds lower-case words the document says around or about
     the mention and names of other people it mentions; ``gender`` is what
-    the text says about the person (title, pronouns).
+    the text says about the person (title, pronouns); ``transpositions`` as in
+    :func:`loose_alignment`, for names read from a structured field.
     """
     # Scores within a hair are a tie, broken by list priority.
     strong = sorted(
-        (h for h in hits if h.score >= threshold and not loose_alignment(h) and not weak_alias_only(h)),
+        (
+            h
+            for h in hits
+            if h.score >= threshold
+            and not loose_alignment(h, transpositions=transpositions)
+            and not weak_alias_only(h)
+        ),
         key=lambda h: (-round(h.score, 2), _priority(h)),
     )
     groups: list[PartyGroup] = []

@@ -561,7 +561,7 @@ class Scanner:
     def _screen_party(self, party: Party) -> list[PartyGroup]:
         countries = [party.country] if party.country else []
         hits = self._hits(party.name, party.schema, None, countries, matches_only=True)
-        return group_hits(hits, self.threshold)
+        return group_hits(hits, self.threshold, transpositions=True)  # a name field: "PUTNI" is a typo
 
     def _bic_groups(self, party: Party) -> list[PartyGroup]:
         if not party.bic or self._get_entity is None:

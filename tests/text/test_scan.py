@@ -167,3 +167,10 @@ def test_listed_beneficiary_with_one_letter_typo_in_field_59_is_found(
     assert putin["id"] == "ofac-35096"
     (mention,) = putin["mentions"]
     assert (mention["text"], mention["field"], mention["method"]) == (beneficiary, "59", "fuzzy")
+
+
+def test_common_words_close_to_a_listed_company_in_remittance_are_not_a_hit(scanner: Scanner) -> None:
+    # "THERE" and "THREE" are swapped neighbours; in free text that is two different words.
+    message = ":20:X1\n:32A:240101USD1,00\n:50K:ACME LTD\n:59:BETA LTD\n:70:/INV/77 ENERGY THERE\n"
+    report = scanner.scan(read_document(message.encode(), "msg", "mt103")).to_dict()
+    assert report["entities"] == []
