@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from embargo.text.formats import ScanInputError, read_document
+from embargo.text.formats import ScanInputError, detect_format, read_document
 from embargo.text.scan import Scanner
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -45,7 +45,8 @@ def iter_items(path: Path) -> Iterator[BatchItem]:
     """The documents of a folder (recursively, hidden files skipped) or a JSON-lines file.
 
     JSON lines look like ``{"id": "a1", "text": "..."}`` or ``{"id": "a1",
-    "html": "..."}``, optionally with ``"format"``; a line that is not such
+    "html": "..."}``, optionally with ``"format"`` (without it, a ``"text"``
+    holding an MT103 or pacs.008 message is read as that payment); a line that is not such
     an object yields an item carrying an error naming the file and line.
     """
     if path.is_dir():
@@ -71,11 +72,18 @@ def iter_items(path: Path) -> Iterator[BatchItem]:
             ident = str(obj.get("id", f"line {number}"))
             fmt = obj.get("format")
             if isinstance(obj.get("text"), str):
-                yield BatchItem(ident, data=obj["text"].encode("utf-8"), format=fmt or "text")
+                data = obj["text"].encode("utf-8")
+                yield BatchItem(ident, data=data, format=fmt or _text_format(data))
             elif isinstance(obj.get("html"), str):
                 yield BatchItem(ident, data=obj["html"].encode("utf-8"), format=fmt or "html")
             else:
                 yield BatchItem(ident, error=f"{where}: object has neither a 'text' nor an 'html' string")
+
+
+def _text_format(data: bytes) -> str:
+    """A ``"text"`` line holding an MT103 or pacs.008 message is screened as that payment."""
+    detected = detect_format(data)
+    return detected if detected in ("mt103", "pacs008") else "text"
 
 
 def count_items(path: Path) -> int:

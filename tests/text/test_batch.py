@@ -58,3 +58,18 @@ def test_oversized_document_is_an_error_record_not_a_stop(scanner: Scanner, tmp_
     records = list(scan_batch(scanner, iter_items(path), workers=1, max_chars=1000))
     assert "over the limit" in records[0]["error"] or "larger than" in records[0]["error"]
     assert records[1]["id"] == "ok" and "error" not in records[1]
+
+
+def test_jsonl_payment_messages_are_screened_as_payments_by_two_processes(
+    scanner: Scanner, tmp_path: Path
+) -> None:
+    mt103 = ":20:X1\n:32A:240101USD1,00\n:50K:ACME LTD\n:59:/DE89370400440532013000\nVLADIMIR PUTIN\nMOSCOW\n"
+    pacs = (FIXTURES / "pacs008.xml").read_text("utf-8")
+    lines = [json.dumps({"id": f"m{i}", "text": mt103 if i % 2 else pacs}) for i in range(150)]
+    path = tmp_path / "payments.jsonl"
+    path.write_text("\n".join(lines), "utf-8")
+    records = list(scan_batch(scanner, iter_items(path), workers=2))
+    assert [r["id"] for r in records] == [f"m{i}" for i in range(150)]
+    assert {r["document"]["format"] for r in records[1::2]} == {"mt103"}
+    assert {r["document"]["format"] for r in records[::2]} == {"pacs008"}
+    assert all(r["entities"][0]["mentions"][0]["field"] == "59" for r in records[1::2])
