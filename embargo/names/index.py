@@ -398,23 +398,22 @@ class NameIndex:
         if cached is not None:
             return cached
         similar = self.similar(token, abjad)
-        vs, ss, ws, rs = [], [], [], []
-        for tid, (sim, method) in similar.items():
-            idx = self.postings[tid]
-            vs.append(idx)
-            ss.append(np.full(len(idx), sim, dtype=np.float32))
-            ws.append(np.full(len(idx), self.weights[tid], dtype=np.float32))
-            rs.append(np.full(len(idx), method != INITIAL))
-        if vs:
-            v = np.concatenate(vs)
+        if similar:
+            # One repeat per column rather than one small array per similar token.
+            tids = list(similar)
+            lengths = [len(self.postings[t]) for t in tids]
+            v = np.concatenate([self.postings[t] for t in tids])
+            ss = np.repeat(np.array([similar[t][0] for t in tids], dtype=np.float32), lengths)
+            ws = np.repeat(np.array([self.weights[t] for t in tids], dtype=np.float32), lengths)
+            rs = np.repeat(np.array([similar[t][1] != INITIAL for t in tids], dtype=bool), lengths)
             order = np.argsort(v, kind="stable")
             v = v[order]
             starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
             result = (
                 v[starts],
-                np.maximum.reduceat(np.concatenate(ss)[order], starts),
-                np.maximum.reduceat(np.concatenate(ws)[order], starts),
-                np.logical_or.reduceat(np.concatenate(rs)[order], starts),
+                np.maximum.reduceat(ss[order], starts),
+                np.maximum.reduceat(ws[order], starts),
+                np.logical_or.reduceat(rs[order], starts),
             )
         else:
             empty = np.zeros(0, dtype=np.float32)

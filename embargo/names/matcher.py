@@ -15,6 +15,7 @@ import hashlib
 import heapq
 import os
 import tempfile
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
@@ -261,8 +262,11 @@ class Matcher:
         all_v = np.concatenate(parts_v)
         # Work on the touched names only: sorting a few thousand postings is
         # cheaper than sweeping arrays as long as the whole index.
-        vids, inverse = np.unique(all_v, return_inverse=True)
+        vids = np.unique(all_v)
         m = len(vids)
+        slot_of = _slot_table(index.name_count)
+        slot_of[vids] = np.arange(m, dtype=np.int32)
+        inverse = slot_of[all_v]
         # Each query token counts once per name, with its best similarity.
         acc_q = np.bincount(inverse, weights=np.concatenate(parts_q), minlength=m)
         cq = np.minimum(acc_q / total_q, 1.0)
@@ -271,7 +275,7 @@ class Matcher:
         # paired at most once, with at most its best query-token credit.
         # This is what keeps "Mohamed Mohamud" from counting one listed
         # "Mohamed" twice.
-        by_list_q, by_list_c, by_list_w = self._list_side_bounds(qname, vids, initials)
+        by_list_q, by_list_c, by_list_w = self._list_side_bounds(qname, vids, initials, slot_of)
         cq = np.minimum(cq, by_list_q / total_q)
         acc_c = np.minimum(acc_c, by_list_c)
         totals = np.maximum(index.var_total[vids], 1e-6)
@@ -286,11 +290,12 @@ class Matcher:
         # forms alone; anything else needs a real word in common.
         real = np.zeros(m, dtype=bool)
         if major:
-            real[np.searchsorted(vids, np.concatenate(major))] = True
+            real[_slots_in(vids, np.concatenate(major), slot_of)] = True
         exact = self._exact_names(qname)
         if len(exact):
-            real[np.searchsorted(vids, exact)] = True
-            upper[np.searchsorted(vids, exact)] = 1.0
+            exact_slots = _slots_in(vids, exact, slot_of)
+            real[exact_slots] = True
+            upper[exact_slots] = 1.0
         keep = real & (upper + _ROUNDING >= bound)
         if mask is not None:
             keep &= mask[vids]
@@ -311,7 +316,11 @@ class Matcher:
         return np.array(sorted(found), dtype=np.int64)
 
     def _list_side_bounds(
-        self, qname: _QueryName, vids: np.ndarray, initials: list[tuple[np.ndarray, np.ndarray, float]]
+        self,
+        qname: _QueryName,
+        vids: np.ndarray,
+        initials: list[tuple[np.ndarray, np.ndarray, float]],
+        slot_of: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per name in ``vids``: query credit, list weight and query weight reachable, list side."""
         index = self.index
@@ -337,7 +346,7 @@ class Matcher:
             got_q.append(np.full(len(v), weight))
             got_c.append(heaviest.astype(np.float64))
             got_w.append(np.full(len(v), weight))
-        slots = np.searchsorted(vids, np.concatenate(where)) if where else np.zeros(0, dtype=np.int64)
+        slots = _slots_in(vids, np.concatenate(where), slot_of) if where else np.zeros(0, dtype=np.int64)
         m = len(vids)
 
         def total(parts: list[np.ndarray]) -> np.ndarray:
@@ -637,6 +646,33 @@ _SYLLABIC = frozenset({"Hani", "Hang"})
 # Final scores are rounded to three decimals, which may lift one just above
 # a bound computed on the unrounded score.
 _ROUNDING = 6e-4
+_SCRATCH = threading.local()
+
+
+def _slot_table(size: int) -> np.ndarray:
+    """A per-thread array indexed by variant id, reused across queries.
+
+    Filling it with each candidate's position among the sorted candidates
+    turns finding positions into one gather instead of a binary search per
+    posting; stale entries from earlier queries are never read for ids of
+    the current candidate set.
+    """
+    table: np.ndarray | None = getattr(_SCRATCH, "slots", None)
+    if table is None or len(table) < size:
+        table = np.zeros(max(size, 1), dtype=np.int32)
+        _SCRATCH.slots = table
+    return table
+
+
+def _slots_in(vids: np.ndarray, values: np.ndarray, slot_of: np.ndarray) -> np.ndarray:
+    """Positions of ``values`` in the sorted ``vids``, as ``np.searchsorted`` gives them."""
+    slots = slot_of[values]
+    if len(values) and not np.array_equal(np.take(vids, slots, mode="clip"), values):
+        # Some value is no candidate: keep binary search's exact answer.
+        return np.searchsorted(vids, values)
+    return slots
+
+
 _NO_IDS = np.zeros(0, dtype=np.int32)
 _NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 
