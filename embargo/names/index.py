@@ -36,26 +36,12 @@ import numpy as np
 from embargo.model import NAME_PROPS, Entity, schemas_compatible
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, name_forms
 from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key
+from embargo.names.query import IDENTIFIER_PROPS
 from embargo.names.score import fixed_weight, is_patronymic, normalise_identifier
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
 from embargo.names.translit import is_abjad, script_group
 
 FORMAT_VERSION = 7
-ID_PROPS = (
-    "idNumber",
-    "passportNumber",
-    "imoNumber",
-    "registrationNumber",
-    "taxNumber",
-    "swiftBic",
-    "mmsi",
-    "callSign",
-    "innCode",
-    "ogrnCode",
-    "leiCode",
-    "vatCode",
-    "serialNumber",
-)
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MIN_IDENTIFIER_CHARS = 4
 
@@ -539,7 +525,7 @@ def _fill_secondary(record: EntityRecord, entity: Entity) -> None:
                 record.countries.append(code)
     if record.gender is None:
         record.gender = normalise_gender(next(iter(props.get("gender", [])), None))
-    for prop in ID_PROPS:
+    for prop in IDENTIFIER_PROPS:
         for value in props.get(prop, ()):
             ident = normalise_identifier(value)
             if len(ident) >= MIN_IDENTIFIER_CHARS and ident not in record.identifiers:
