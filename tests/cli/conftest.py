@@ -12,8 +12,6 @@ from typer.testing import CliRunner
 
 from embargo.cli import app
 
-LISTS = Path("/work/shared/data/lists")
-
 
 class Cli:
     def __init__(self) -> None:

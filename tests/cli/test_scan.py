@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from embargo.cli import app
+from tests.shared_data import ARTICLE
 
 from .conftest import Cli
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "text"
-ARTICLE = Path("/work/shared/data/articles/assad-moscow.txt")
 
 pytestmark = pytest.mark.slow
 

@@ -1,12 +1,11 @@
 """Real official list files, each parsed once per test session.
 
 The files are read where they are kept (``EMBARGO_TEST_LISTS``, default
-``/work/shared/data/lists``); tests needing them are skipped when absent.
+``../shared/data/lists`` beside the repository); tests needing them are skipped when absent.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +13,7 @@ import pytest
 
 from embargo.model import Entity
 from embargo.sources import ParseResult, parse
-
-LISTS = Path(os.environ.get("EMBARGO_TEST_LISTS", "/work/shared/data/lists"))
+from tests.shared_data import LISTS
 
 REAL = {
     "ofac_sdn": LISTS / "ofac" / "sdn",

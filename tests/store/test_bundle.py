@@ -10,8 +10,7 @@ from embargo.settings import Settings
 from embargo.store import Store, open_store
 from embargo.store.bundle import BUNDLE, BUNDLE_DIR, load_bundle, read_manifest, unpack
 from embargo.store.hashing import file_sha256, files_sha256
-
-LISTS = Path("/work/shared/data/lists")
+from tests.shared_data import LISTS
 
 
 def test_bundle_holds_the_official_files_byte_for_byte(tmp_path: Path) -> None:

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-SDN = Path("/work/shared/data/lists/ofac/sdn")
+from tests.shared_data import LISTS
+
+SDN = LISTS / "ofac" / "sdn"
 pytestmark = pytest.mark.skipif(not SDN.is_dir(), reason="OFAC list data not available")
 
 

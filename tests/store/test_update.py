@@ -16,8 +16,8 @@ from lxml import etree
 from embargo.settings import Settings
 from embargo.store import Store
 from embargo.store.update import FAILED, OK, UNCHANGED, update
+from tests.shared_data import LISTS
 
-LISTS = Path("/work/shared/data/lists")
 UN = LISTS / "un" / "consolidated.xml"
 pytestmark = pytest.mark.skipif(not UN.is_file(), reason="UN list data not available")
 DATASET = "un_sc_sanctions"

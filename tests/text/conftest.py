@@ -12,9 +12,9 @@ import pytest
 
 from embargo.settings import Settings
 from embargo.text.scan import Scanner
+from tests.shared_data import ARTICLE
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "text"
-ARTICLE = Path("/work/shared/data/articles/assad-moscow.txt")
 
 
 @pytest.fixture(scope="session")
