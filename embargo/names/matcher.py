@@ -520,27 +520,8 @@ class Matcher:
         )
         score = combine(name.score, name.exact, secondary)
         limit = self.threshold_for(record.schema, record.datasets, threshold)
-        explanation = explain(
-            query_name=qname.text,
-            matched_name=text,
-            name_type=kind,
-            lang=lang,
-            script=script,
-            name=name,
-            secondary=secondary,
-            band=band(score, name.exact),
-            dataset_versions=index.dataset_versions(record.datasets),
-            threshold=limit,
-        )
-        return Hit(
-            id=record.id,
-            caption=record.caption,
-            schema=record.schema,
-            datasets=list(record.datasets),
-            properties=record.properties,
-            score=score,
-            match=score >= limit,
-            explanation=explanation,
+        return _build_hit(
+            index, record, score, name, qname.text, (text, kind, lang, script), secondary, limit
         )
 
     def _position(self, entity_id: str) -> int | None:
@@ -610,28 +591,8 @@ class Matcher:
     ) -> Hit:
         index = self.index
         record = index.record(pos)
-        explanation = explain(
-            query_name=qname.text,
-            matched_name=index.var_text[vid],
-            name_type=index.var_kind[vid],
-            lang=index.var_lang[vid],
-            script=index.var_script[vid],
-            name=name,
-            secondary=secondary,
-            band=band(score, name.exact),
-            dataset_versions=index.dataset_versions(record.datasets),
-            threshold=threshold,
-        )
-        return Hit(
-            id=record.id,
-            caption=record.caption,
-            schema=record.schema,
-            datasets=list(record.datasets),
-            properties=record.properties,
-            score=score,
-            match=score >= threshold,
-            explanation=explanation,
-        )
+        matched = (index.var_text[vid], index.var_kind[vid], index.var_lang[vid], index.var_script[vid])
+        return _build_hit(index, record, score, name, qname.text, matched, secondary, threshold)
 
     # --- construction ---------------------------------------------------------
 
@@ -766,3 +727,39 @@ def load_matcher(settings: Settings) -> Matcher:
     else:
         matcher.settings = settings
     return matcher
+
+
+def _build_hit(
+    index: NameIndex,
+    record: Any,
+    score: float,
+    name: NameMatch,
+    query_name: str,
+    matched: tuple[str, str, str | None, str],
+    secondary: dict[str, dict[str, Any]],
+    threshold: float,
+) -> Hit:
+    """One hit with its explanation; the single place both scoring paths build it."""
+    text, kind, lang, script = matched
+    explanation = explain(
+        query_name=query_name,
+        matched_name=text,
+        name_type=kind,
+        lang=lang,
+        script=script,
+        name=name,
+        secondary=secondary,
+        band=band(score, name.exact),
+        dataset_versions=index.dataset_versions(record.datasets),
+        threshold=threshold,
+    )
+    return Hit(
+        id=record.id,
+        caption=record.caption,
+        schema=record.schema,
+        datasets=list(record.datasets),
+        properties=record.properties,
+        score=score,
+        match=score >= threshold,
+        explanation=explanation,
+    )
