@@ -17,8 +17,9 @@ from rich.console import Console
 
 from embargo.cli import lists
 from embargo.store.bundle import read_manifest
+from tests.shared_data import LISTS
 
-from .conftest import LISTS, Cli, copy_store
+from .conftest import Cli, copy_store
 
 pytestmark = pytest.mark.skipif(not LISTS.is_dir(), reason="list data not available")
 UN = LISTS / "un" / "consolidated.xml"
