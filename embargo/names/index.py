@@ -35,13 +35,13 @@ import numpy as np
 
 from embargo.model import NAME_PROPS, Entity, schemas_compatible
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, name_forms
-from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key
+from embargo.names.phonetic import abjad_keys, consonant_key, metaphone_key, vowel_key
 from embargo.names.query import IDENTIFIER_PROPS
 from embargo.names.score import fixed_weight, is_patronymic, normalise_identifier
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
 from embargo.names.translit import is_abjad, script_group
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MIN_IDENTIFIER_CHARS = 4
 
@@ -293,8 +293,12 @@ class NameIndex:
             ckey = consonant_key(tok)
             if ckey:
                 self.by_consonant.setdefault(ckey, []).append(tid)
-                if self.abjad[tid]:
-                    self.by_consonant_abjad.setdefault(ckey, []).append(tid)
+            if self.abjad[tid]:
+                # Filed under every Latin spelling it may stand for.
+                for akey in abjad_keys(tok) - {ckey}:
+                    self.by_consonant.setdefault(akey, []).append(tid)
+                for akey in abjad_keys(tok):
+                    self.by_consonant_abjad.setdefault(akey, []).append(tid)
             budget = edit_budget(len(tok))
             if budget:
                 keys = deletions(tok, budget)
@@ -351,10 +355,11 @@ class NameIndex:
             meta = metaphone_key(token)
             if meta:
                 candidates.update(self.by_metaphone.get(meta, ()))
-            ckey = consonant_key(token)
-            if ckey:
-                table = self.by_consonant if abjad else self.by_consonant_abjad
-                candidates.update(table.get(ckey, ()))
+            if abjad:
+                for akey in abjad_keys(token):
+                    candidates.update(self.by_consonant.get(akey, ()))
+            else:
+                candidates.update(self.by_consonant_abjad.get(consonant_key(token), ()))
             budget = edit_budget(len(token))
             if budget:
                 candidates.update(self.by_deletion.lookup(deletions(token, budget)))

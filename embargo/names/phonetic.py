@@ -108,6 +108,49 @@ def consonant_key(token: str) -> str:
     return token[:-1] if len(token) > 1 and token.endswith("h") else token
 
 
+# Abjad letters lists romanise more than one way, as the transliteration
+# writes them (see ``embargo.names.translit``): dad, zah and thal ("dh") are
+# d or z (Ramadan / Ramazan), thah ("th") is t or s (Thabit / Sabit), jeem
+# ("j") is g in Egyptian spellings (Gamal).
+# Any of the digraphs may also be two letters, the second a heh (طه, Taha;
+# حمزه, Hamzah): "-" keeps them apart until the key is made.
+_ABJAD_CHOICES = (
+    ("dh", ("d", "z", "d-h")),
+    ("th", ("t", "s", "t-h")),
+    ("zh", ("zh", "z-h")),
+    ("kh", ("kh", "k-h")),
+    ("gh", ("gh", "g-h")),
+    ("sh", ("sh", "s-h")),
+    ("ch", ("ch", "c-h")),
+    ("j", ("j", "g")),
+)
+_ABJAD_DIGRAPHS = (("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "c"), ("zh", "j"))
+
+
+@lru_cache(maxsize=200_000)
+def abjad_keys(token: str) -> frozenset[str]:
+    """Consonant keys of every Latin spelling an abjad token can stand for.
+
+    A Latin token fits the abjad one only if its :func:`consonant_key` is
+    among these. Unlike :func:`consonant_key`, Latin digraphs that are two
+    letters in Arabic (``ts`` in ``antsar``, Intissar) are kept apart.
+    """
+    forms = [token.lower()]
+    for unit, choices in _ABJAD_CHOICES:
+        if unit in token:
+            forms = [f.replace(unit, c) for f in forms for c in choices]
+    keys = set()
+    for form in forms:
+        for a, b in _ABJAD_DIGRAPHS:
+            form = form.replace(a, b)
+        form = form.replace("-", "")
+        key = _REPEAT.sub(r"\1", re.sub(r"[aeiouywv]", "", form).translate(_LETTERS))
+        key = key[:-1] if len(key) > 1 and key.endswith("h") else key
+        if key:
+            keys.add(key)
+    return frozenset(keys)
+
+
 @lru_cache(maxsize=200_000)
 def metaphone_key(token: str) -> str:
     """jellyfish Metaphone, or empty for tokens too short to say anything."""

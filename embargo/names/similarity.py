@@ -29,7 +29,7 @@ from functools import lru_cache
 from rapidfuzz.distance import OSA, Indel
 
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents
-from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key, vowel_sound_key
+from embargo.names.phonetic import abjad_keys, consonant_key, metaphone_key, vowel_key, vowel_sound_key
 
 EXACT = "exact"
 EQUIVALENT = "equivalent"
@@ -83,8 +83,8 @@ def abjad_similarity(abjad: str, latin: str) -> float:
     More agreeing consonants are stronger evidence: 0.9 from three, 0.85 for
     two, 0.75 for one.
     """
-    key = consonant_key(abjad)
-    if not key or key != consonant_key(latin):
+    key = consonant_key(latin)
+    if not key or key not in abjad_keys(abjad):
         return 0.0
     if _abjad_pattern(abjad).fullmatch(latin) is None:
         return 0.0
@@ -92,17 +92,31 @@ def abjad_similarity(abjad: str, latin: str) -> float:
 
 
 _SHORT = "[aeiouy]*"
+_ABJAD_UNITS = frozenset({"dh", "th", "kh", "gh", "sh", "ch", "zh"})
 _CONSONANTS = "[b-df-hj-np-tv-z]"
 
 
 @lru_cache(maxsize=50_000)
 def _abjad_pattern(abjad: str) -> re.Pattern[str]:
-    parts = [] if abjad[0] in "awy" else ["[aeiou]?"]
-    for i, ch in enumerate(abjad):
-        if ch == "a":
+    # A leading ayn is lost in transliteration: a Latin vowel may stand for
+    # it (Omar / mr, Ewaz / wdh).
+    parts = [] if abjad[0] in "ay" else ["[aeiou]?"]
+    last = len(abjad) - 1
+    i = 0
+    while i <= last:
+        ch = abjad[i]
+        if abjad[i : i + 2] in _ABJAD_UNITS:
+            # One letter written with two (dh for dad: Ramadan / Ramazan), or
+            # two letters, the second a heh (طه, Taha).
+            parts.append(f"{_CONSONANTS}{{1,3}}(?:[aeiouy]*h)?")
+            i += 1
+        elif ch == "a":
             parts.append("[aeiou]+")
         elif ch == "w":
             parts.append("[aei]*[uowv][aeiouwv]*" if i else "(?:[wv]|[uo])")
+        elif ch == "y" and i == last and i > 0:
+            # A final yeh may be an alif maqsura (Morteza, Musa).
+            parts.append("(?:[aeou]*[iyej][aeiouy]*|[aeiou]*a)")
         elif ch == "y":
             parts.append("[aeou]*[iyej][aeiouy]*" if i else "(?:[yj]|[ie])")
         elif ch in "eiou":
@@ -112,6 +126,7 @@ def _abjad_pattern(abjad: str) -> re.Pattern[str]:
         else:
             parts.append(f"{_CONSONANTS}{{1,3}}")
         parts.append(_SHORT)
+        i += 1
     return re.compile("".join(parts))
 
 

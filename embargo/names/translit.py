@@ -10,7 +10,14 @@ for Chinese. Two things ICU leaves to us:
   eun``) because Korean names are romanised with syllable breaks (``Kim Jong
   Un``) and ICU would otherwise glue them (``gimjeong-eun``).
 * The Arabic definite article is split off (``الأسد`` -> ``al asd``) so that it
-  can be treated as the particle it is, whichever way a list wrote it.
+  can be treated as the particle it is, whichever way a list wrote it; the
+  word Allah (``الله``) is not an article and stays whole (``allh``).
+* The letters that lists romanise several ways are written so the comparison
+  can tell them apart from their plainer neighbours: dad, zah and thal all
+  become ``dh`` (``Ramadan`` / ``Ramazan`` / ``Ramadhan``, ``Nazim`` /
+  ``Nadhim``), which :func:`embargo.names.phonetic.abjad_keys` reads as
+  d-or-z; a final alif maqsura becomes ``a`` (``يحيى`` -> ``yhya``, Yahya)
+  and a ta marbuta ``h`` (``حمزة`` -> ``hmzh``: Hamza, Hamzah).
 """
 
 from __future__ import annotations
@@ -43,8 +50,11 @@ _URDU = str.maketrans(
     {"ہ": "ه", "ھ": "ه", "ۃ": "ة", "ے": "ي", "ۓ": "ي", "ں": "ن", "ٹ": "ت", "ڈ": "د", "ڑ": "ر", "ۂ": "ه"}
 )
 
-# A word-initial Arabic article, optionally after the conjunction wa-.
-_ARABIC_ARTICLE = re.compile(r"(?<![\u0621-\u064a])(و?)ال(?=[\u0621-\u064a]{2,})")
+# Letters written one way for the comparison (see the module docstring).
+_ARABIC_LETTERS = str.maketrans({"ض": "ذ", "ظ": "ذ", "ى": "ا", "ة": "ه"})
+# A word-initial Arabic article, optionally after the conjunction wa-; not
+# the word Allah.
+_ARABIC_ARTICLE = re.compile(r"(?<![\u0621-\u064a])(و?)ال(?!له(?![\u0621-\u064a]))(?=[\u0621-\u064a]{2,})")
 _HANGUL_SYLLABLE = re.compile(r"([\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
 # Zero-width joiners/non-joiners join the parts of one Persian word.
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
@@ -103,7 +113,7 @@ def transliterate(text: str) -> str:
         return text
     text = _ZERO_WIDTH.sub("", text)
     if _ABJAD.search(text):
-        text = _ARABIC_ARTICLE.sub(r"\1ال ", text.translate(_URDU))
+        text = _ARABIC_ARTICLE.sub(r"\1ال ", text.translate(_URDU).translate(_ARABIC_LETTERS))
     if _HANGUL.search(text):
         text = _HANGUL_SYLLABLE.sub(r"\1 ", text)
     out = _TRANSLITERATOR.transliterate(text).translate(_LEFTOVERS)

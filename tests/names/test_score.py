@@ -198,3 +198,11 @@ def test_listed_initial_does_not_stand_in_for_a_full_given_name(small_matcher):
     matcher = Matcher(NameIndex.build(entities, [FakeVersion("test_list", 1)]), small_matcher.settings)
     assert matcher.score(Query(names=["Alexander Ahmed"], schema="Person"), "ahmed-a").score < 0.7
     assert matcher.score(Query(names=["A. Ahmed"], schema="Person"), "ahmed-a").score == 1.0
+
+
+def test_persian_script_query_scores_latin_only_record(small_matcher):
+    from tests.names.conftest import make_entity
+
+    listed = make_entity("ziaei", "Person", "Gholamreza ZIYAYI")
+    hit = small_matcher.score(Query(names=["غلامرضا ضیایی"], schema="Person"), listed)
+    assert hit is not None and hit.match
