@@ -28,7 +28,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from embargo.model import PERSON
-from embargo.names.translit import script_group, transliterate
+from embargo.names.translit import is_abjad, script_group, transliterate
 
 __all__ = [
     "LEGAL_FORMS",
@@ -240,6 +240,54 @@ def _name_tokens(text: str, schema: str | None) -> tuple[str, ...]:
     return tuple(tokens)
 
 
+# Arabic compound names, written as one word or apart: "Nurullah" / "Nur
+# Allah" / نور الله, "Salahuddin" / "Salah al-Din" / صلاح الدين. Each name
+# is also findable taken apart into name + "allah" and name + "al din", so
+# the distinctive part is compared on its own whichever way either side
+# wrote it; the name as written stays a form too, for fuzzy respellings.
+_ALLAH_TAIL = re.compile(r"^([a-z]{3,}?)(?:allah|ullah|ollah|illah|oullah|oulla|ulla|ulah|alla)$")
+_DIN_TAIL = re.compile(
+    r"^([a-z]{3,}?)(?:uddin|uddeen|udin|udeen|eddin|eddine|eddeen|eddeene|edin|edine|addin|iddin|oddin"
+    r"|aldin|aldeen|eldin|eldine|oudine|oudin)$"
+)
+_ALLAH_SPELLINGS = frozenset({"allah", "ullah", "ollah", "illah", "alla", "ulla"})
+_DIN_SPELLINGS = frozenset({"din", "deen", "dine", "dean"})
+_DIN_ARTICLES = frozenset({"al", "ud", "ad", "ed", "ul", "el"})
+# The same in transliterated Arabic script: الله -> allh, الدین -> al dyn.
+_ABJAD_ALLAH_TAIL = re.compile(r"^([a-z]{2,}?)allh$")
+_ABJAD_DIN_TAIL = re.compile(r"^([a-z]{2,}?)aldyn$")
+_ABJAD_ABD = re.compile(r"^bdal([a-z]{3,})$")
+
+
+def split_compounds(tokens: list[str], abjad: bool = False) -> list[str]:
+    """Arabic compound names taken apart (``nurullah`` -> ``nur allah``)."""
+    out: list[str] = []
+    for i, token in enumerate(tokens):
+        if abjad:
+            if token != "bdallh" and (m := _ABJAD_ABD.match(token)):
+                out += ["bd", "al", m.group(1)]
+            elif m := _ABJAD_ALLAH_TAIL.match(token):
+                out += [m.group(1), "allh"]
+            elif m := _ABJAD_DIN_TAIL.match(token):
+                out += [m.group(1), "al", "dyn"]
+            else:
+                out.append(token)
+            continue
+        if m := _ALLAH_TAIL.match(token):
+            out += [m.group(1), "allah"]
+        elif m := _DIN_TAIL.match(token):
+            out += [m.group(1), "al", "din"]
+        elif i > 0 and token in _ALLAH_SPELLINGS:
+            out.append("allah")
+        elif token in _DIN_ARTICLES and i + 1 < len(tokens) and tokens[i + 1] in _DIN_SPELLINGS and out:
+            out.append("al")
+        elif i > 1 and token in _DIN_SPELLINGS and out and out[-1] == "al":
+            out.append("din")
+        else:
+            out.append(token)
+    return out
+
+
 def _has_legal_form(tokens: list[str]) -> bool:
     return len(tokens) > 1 and (tokens[-1] in LEGAL_FORMS or " ".join(tokens[-2:]) in LEGAL_FORMS)
 
@@ -296,6 +344,10 @@ def name_forms(text: str, schema: str | None = None) -> list[tuple[tuple[str, ..
         joined = _join_particles(tokens)
         if joined != tokens:
             spellings.append(joined)
+        if script_group(part) not in ("Hani", "Hang"):
+            apart = tuple(split_compounds(list(tokens), abjad=is_abjad(part)))
+            if apart != tokens:
+                spellings.append(apart)
         for spelling in spellings:
             forms[spelling] = forms.get(spelling, True) and partial
     return list(forms.items())
