@@ -38,7 +38,13 @@ from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, n
 from embargo.names.phonetic import abjad_keys, consonant_key, metaphone_key, vowel_key
 from embargo.names.query import IDENTIFIER_PROPS
 from embargo.names.score import fixed_weight, is_patronymic, normalise_identifier
-from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
+from embargo.names.similarity import (
+    INITIAL,
+    INITIAL_SIMILARITY,
+    edit_budget,
+    from_german_romanisation,
+    token_similarity,
+)
 from embargo.names.translit import is_abjad, script_group
 
 FORMAT_VERSION = 8
@@ -351,18 +357,27 @@ class NameIndex:
                     candidates.add(tid)
             if token in LEGAL_FORM_TOKENS:
                 candidates.update(self.vocab[t] for t in LEGAL_FORM_TOKENS if t in self.vocab)
-            candidates.update(self.by_vowel.get(vowel_key(token), ()))
-            meta = metaphone_key(token)
-            if meta:
-                candidates.update(self.by_metaphone.get(meta, ()))
+            # A German-romanised token is looked up as lists spell it too.
+            english = token if abjad else from_german_romanisation(token)
+            for spelling in {token, english}:
+                candidates.update(self.by_vowel.get(vowel_key(spelling), ()))
+                meta = metaphone_key(spelling)
+                if meta:
+                    candidates.update(self.by_metaphone.get(meta, ()))
             if abjad:
                 for akey in abjad_keys(token):
                     candidates.update(self.by_consonant.get(akey, ()))
             else:
                 candidates.update(self.by_consonant_abjad.get(consonant_key(token), ()))
-            budget = edit_budget(len(token))
-            if budget:
-                candidates.update(self.by_deletion.lookup(deletions(token, budget)))
+            for spelling in {token, english}:
+                budget = edit_budget(len(spelling))
+                if budget:
+                    candidates.update(self.by_deletion.lookup(deletions(spelling, budget)))
+            if english != token:
+                tid = self.vocab.get(english)
+                if tid is not None:
+                    candidates.add(tid)
+                candidates.update(self.by_consonant_abjad.get(consonant_key(english), ()))
             for tid in candidates:
                 sim, method = token_similarity(token, self.tokens[tid], abjad, self.abjad[tid])
                 if sim > 0.0:

@@ -162,11 +162,51 @@ def phonetic_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = F
     return 0.0
 
 
+# Signs that a Latin token is a Russian (or other Cyrillic) name romanised
+# the German way: Jurewitsch, Kolokolzew, Sljusar, Tschichantschin.
+_GERMAN_SIGNS = re.compile(r"tsch|sch|witsch|wna$|[oe]wa?$|ij$|[lnd]j[aeiou]")
+_GERMAN_SPELLINGS = (
+    ("schtsch", "1"), ("tsch", "2"), ("sch", "3"), ("ch", "kh"), ("1", "shch"), ("2", "ch"), ("3", "sh"),
+    ("w", "v"), ("z", "ts"),
+)  # fmt: skip
+_GERMAN_J = re.compile(r"j(?=[aeiou])|(?<=[aeiou])j")
+# A German-romanised spelling is good evidence, never an exact match.
+GERMAN_SIMILARITY_CAP = 0.9
+
+
+@lru_cache(maxsize=100_000)
+def from_german_romanisation(token: str) -> str:
+    """The English-style spelling of a German-romanised Russian name, else ``token``.
+
+    German writes Cyrillic ``в`` as w, ``ц`` as z, ``ч`` as tsch, ``ш`` as
+    sch, ``х`` as ch and ``й``/``я``/``ю`` with j (``Jurewitsch`` ->
+    ``yurevich``); lists write them v, ts, ch, sh, kh and y. Only tokens
+    that show a German sign, of five letters or more, are respelt.
+    """
+    if len(token) < 5 or not _GERMAN_SIGNS.search(token):
+        return token
+    for a, b in _GERMAN_SPELLINGS:
+        token = token.replace(a, b)
+    return _GERMAN_J.sub("y", token)
+
+
 def token_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = False) -> tuple[float, str]:
     """(similarity, method) for query token ``a`` against list token ``b``.
 
     ``a_abjad``/``b_abjad``: the token came from Arabic, Persian or Hebrew script.
+    A query token romanised the German way is also compared as lists spell it.
     """
+    sim, method = _token_similarity(a, b, a_abjad, b_abjad)
+    if sim or a_abjad:
+        return sim, method
+    english = from_german_romanisation(a)
+    if english == a:
+        return sim, method
+    sim, _ = _token_similarity(english, b, False, b_abjad)
+    return (min(sim, GERMAN_SIMILARITY_CAP), TRANSLITERATED) if sim else (0.0, "")
+
+
+def _token_similarity(a: str, b: str, a_abjad: bool, b_abjad: bool) -> tuple[float, str]:
     if a == b:
         return 1.0, EXACT
     if len(a) == 1 or len(b) == 1:

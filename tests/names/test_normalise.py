@@ -203,3 +203,21 @@ def test_abjad_letters_with_several_romanisations_meet_each(arabic, latin):
 def test_abjad_d_is_not_any_consonant():
     (token,) = name_tokens("رمضان")
     assert token_similarity(token, "ramakan", True, False)[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("german", "listed"),
+    [
+        ("kolokolzew", "kolokoltsev"),
+        ("jurewitsch", "yuryevich"),
+        ("tschichantschin", "chikhanchin"),
+        ("wasilewitsch", "vasilyevich"),
+    ],
+)
+def test_german_romanisation_of_russian_meets_english_spelling(german, listed):
+    similarity, method = token_similarity(german, listed)
+    assert 0.75 <= similarity < 1.0 and method
+
+
+def test_english_name_is_not_respelt_as_german():
+    assert token_similarity("jones", "yunus")[0] == 0.0
