@@ -110,8 +110,7 @@ def consonant_key(token: str) -> str:
 
 # Abjad letters lists romanise more than one way, as the transliteration
 # writes them (see ``embargo.names.translit``): dad, zah and thal ("dh") are
-# d or z (Ramadan / Ramazan), thah ("th") is t or s (Thabit / Sabit), jeem
-# ("j") is g in Egyptian spellings (Gamal).
+# d or z (Ramadan / Ramazan), thah ("th") is t or s (Thabit / Sabit).
 # Any of the digraphs may also be two letters, the second a heh (طه, Taha;
 # حمزه, Hamzah): "-" keeps them apart until the key is made.
 _ABJAD_CHOICES = (
@@ -122,7 +121,6 @@ _ABJAD_CHOICES = (
     ("gh", ("gh", "g-h")),
     ("sh", ("sh", "s-h")),
     ("ch", ("ch", "c-h")),
-    ("j", ("j", "g")),
 )
 _ABJAD_DIGRAPHS = (("kh", "h"), ("gh", "g"), ("sh", "s"), ("ch", "c"), ("zh", "j"))
 

@@ -83,6 +83,9 @@ def abjad_similarity(abjad: str, latin: str) -> float:
     More agreeing consonants are stronger evidence: 0.9 from three, 0.85 for
     two, 0.75 for one.
     """
+    if abjad == ALLAH_ABJAD:
+        # One consonant says little: the word Allah is spelt only so many ways.
+        return 0.9 if latin in ALLAH_SPELLINGS else 0.0
     key = consonant_key(latin)
     if not key or key not in abjad_keys(abjad):
         return 0.0
@@ -91,6 +94,8 @@ def abjad_similarity(abjad: str, latin: str) -> float:
     return 0.9 if len(key) >= 3 else 0.85 if len(key) == 2 else 0.75
 
 
+ALLAH_ABJAD = "allh"
+ALLAH_SPELLINGS = frozenset({"allah", "ullah", "ollah", "illah", "alla", "ulla", "allahu"})
 _SHORT = "[aeiouy]*"
 _ABJAD_UNITS = frozenset({"dh", "th", "kh", "gh", "sh", "ch", "zh"})
 _CONSONANTS = "[b-df-hj-np-tv-z]"
