@@ -47,6 +47,7 @@ CATEGORIES = (
     "dropped_middle",
     "transliteration",
     "particles",
+    "compounds",
     "nicknames",
     "companies",
     "hard_negative",
@@ -63,6 +64,7 @@ BUDGET = {
     "dropped_middle": 500,
     "transliteration": 600,
     "particles": 400,
+    "compounds": 400,
     "nicknames": 300,
     "companies": 500,
     "hard_negative": 900,
@@ -457,6 +459,17 @@ def particles(ctx: Context) -> Iterator[Pair]:
     yield from _variant_pairs(ctx, "particles", ctx.persons(), _apply(V.particle_variant, "particle"))
 
 
+def compounds(ctx: Context) -> Iterator[Pair]:
+    """Arabic compound names written joined where the list writes them apart, or the other way."""
+
+    def make(e: Entity, rng: random.Random) -> list[tuple[str, str]]:
+        if _context_of(e) != "arabic":
+            return []
+        return _apply(V.compound_variant, "compound")(e, rng)
+
+    yield from _variant_pairs(ctx, "compounds", ctx.persons(), make)
+
+
 def nicknames(ctx: Context) -> Iterator[Pair]:
     table = V.load_nicknames(ctx.eval_dir / "nicknames" / "names.csv")
 
@@ -788,6 +801,7 @@ BUILDERS: dict[str, Callable[[Context], Iterator[Pair]]] = {
     "dropped_middle": dropped_middle,
     "transliteration": transliteration,
     "particles": particles,
+    "compounds": compounds,
     "nicknames": nicknames,
     "companies": companies,
     "hard_negative": hard_negative,

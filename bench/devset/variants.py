@@ -275,6 +275,43 @@ def particle_variant(name: str, rng: random.Random) -> str | None:
     return out if fold(out) != fold(name) and len(fold(out).split()) >= 1 else None
 
 
+# --- Arabic compound names -------------------------------------------------
+
+# Arabic compounds lists write joined, hyphenated or apart: Abd al-Rahman /
+# Abdul Rahman / Abdulrahman, Nur Allah / Nurullah / Nurollah, Salah al-Din
+# / Salahuddin / Salaheddine. Each rule: a pattern whose first group is the
+# distinctive part, and the spellings a variant may use for the whole.
+_COMPOUND_RULES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        r"\babd(?:ul|el|al|ol)?[- ]?(?:al[- ])?(?!(?:al|ul)?lah\b)([a-z]{4,})\b",
+        ("Abdul{0}", "Abd al-{0}", "Abdel {0}", "Abdul {0}"),
+    ),
+    (r"\b([a-z]{3,}?)[- ]?(?:ullah|allah|ollah)\b", ("{0}ullah", "{0} Allah", "{0}-Allah", "{0}ollah")),
+    (
+        r"\b([a-z]{3,}?)[- ]?(?:(?:al|ud|ad|ed|el)[- ]?din|uddin|eddine|eddin|addin)\b",
+        ("{0}uddin", "{0} al-Din", "{0} ud-Din", "{0}eddine"),
+    ),
+)
+
+
+def compound_variant(name: str, rng: random.Random) -> str | None:
+    """An Arabic compound written another way: Nurullah -> Nur Allah, Abdul Rahman -> Abdulrahman."""
+    text = titlecase(name)
+    found = [(m, opts) for p, opts in _COMPOUND_RULES for m in re.finditer(p, text, flags=re.IGNORECASE)]
+    if not found:
+        return None
+    match, options = rng.choice(found)
+    part = match.group(1).lower()
+    spellings = [o.format(part.capitalize()) for o in options]
+    written = fold(match.group(0))
+    choices = [s for s in spellings if fold(s) != written]
+    if not choices:
+        return None
+    out = text[: match.start()] + rng.choice(choices) + text[match.end() :]
+    out = " ".join(out.split())
+    return out if fold(out) != fold(name) else None
+
+
 # --- nicknames ------------------------------------------------------------
 
 
