@@ -95,6 +95,19 @@ def test_generated_variants_differ_from_the_listed_name(name):
             assert sorted(fold(variant).split()) == sorted(fold(name).split())
 
 
+def test_compound_variant_rewrites_only_the_compound():
+    rng = random.Random(5)
+    seen = set()
+    for _ in range(40):
+        out = V.compound_variant("Nurullah Nuri", rng)
+        assert out is not None and out.endswith(" Nuri") and fold(out) != "nurullah nuri"
+        seen.add(out)
+    assert len(seen) >= 2
+    assert V.compound_variant("Mohammed Ali", rng) is None
+    # "Abdallah" is a compound with Allah, not "Abd" + a name "allah".
+    assert "Abdul Allah" not in (V.compound_variant("Abdallah Salih", random.Random(i)) for i in range(20))
+
+
 def test_typo_is_one_keyboard_slip_after_the_first_letter():
     rng = random.Random(1)
     for _ in range(200):
