@@ -17,7 +17,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,7 @@ import numpy as np
 
 from embargo.model import PERSON, Entity, schemas_compatible
 from embargo.names.explain import explain
-from embargo.names.index import NameIndex, entity_names, entity_record, normalise_gender
+from embargo.names.index import EntityRecord, NameIndex, entity_names, entity_record, normalise_gender
 from embargo.names.normalise import name_forms
 from embargo.names.query import Query
 from embargo.names.score import (
@@ -35,19 +35,27 @@ from embargo.names.score import (
     COUNTRY_AGREE,
     DOB_BONUS,
     SOFT_SHARE,
+    DateParts,
     NameMatch,
     SimilarityFn,
     band,
+    birth_date_status,
     combine,
+    combine_statuses,
     compare_birth_dates,
     compare_identifiers,
     compare_sets,
     fixed_weight,
+    folded_set,
+    identifier_set,
+    identifier_status,
     is_minor_token,
     is_patronymic,
     normalise_identifier,
+    parse_dates,
     partial_name,
     score_name,
+    set_status,
     soft_tokens,
 )
 from embargo.names.similarity import EXACT, INITIAL, INITIAL_SIMILARITY, token_similarity
@@ -90,6 +98,29 @@ class _QueryName:
     weights: list[float]
     syllabic: bool = False  # written in Chinese or Korean script
     partial: bool = False  # cut out of a longer query name (parentheses)
+    # name scores already computed for this query name, by list spelling
+    scored: dict[tuple[int, bool, bool], NameMatch] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Variant:
+    """One indexed name as the scorer reads it."""
+
+    token_ids: tuple[int, ...]
+    tokens: list[str]
+    weights: list[float]
+    person: bool  # the entity is a person
+    syllabic: bool  # written in Chinese or Korean script
+    partial: bool  # cut out of a longer name
+    group: int  # the same for names of equal tokens, entity kind and script kind
+
+
+# Parsed birth dates, folded countries, folded gender, normalised identifiers.
+_Facts = tuple[tuple[DateParts, ...], frozenset[str], frozenset[str], frozenset[str]]
+# Statuses of birthDate, nationality, gender and identifiers.
+_Statuses = tuple[str, str, str, str]
+# Decoded entity properties kept per process (the returned entities of a long batch).
+_DECODED_ENTITIES = 20_000
 
 
 class Matcher:
@@ -98,6 +129,14 @@ class Matcher:
     def __init__(self, index: NameIndex, settings: Settings | None = None) -> None:
         self.index = index
         self.settings = settings or Settings()
+        # Per-process caches of what scoring reads of the index, filled as
+        # names and entities are first met.
+        self._rare_weight = index.rare_weight
+        self._variants: dict[int, _Variant] = {}
+        self._groups: dict[tuple[tuple[int, ...], bool, bool], int] = {}
+        self._var_entities: list[int] | None = None
+        self._entity_facts: dict[int, _Facts] = {}
+        self._decoded: dict[int, dict[str, list[str]]] = {}
 
     # --- thresholds -------------------------------------------------------------
 
@@ -159,25 +198,30 @@ class Matcher:
         # current limit-th best final score, no later name can enter the results.
         work.sort(key=lambda item: -item[0])
         finals: dict[int, float] = {}
-        secondaries: dict[int, dict[str, dict[str, Any]]] = {}
+        # Only the statuses of the secondary fields settle a score; the full
+        # comparisons are built for the hits returned.
+        facts = self._query_facts(query)
+        statuses: dict[int, _Statuses] = {}
+        var_entity = self._var_entity()
+        patronymics = index.ent_patronymics
         cutoff = -1.0
         for n, (reach, qi, vid) in enumerate(work):
             if reach + bonus + _ROUNDING < cutoff:
                 break
-            pos = int(index.var_entity[vid])
+            pos = var_entity[vid]
             current = best.get(pos)
             if current is not None and current[0] >= reach:
                 continue  # another name of this entity already scored at least this bound
             qname = names[qi]
             name = self._score_variant(qname, vid, query.schema, brute_force)
-            if name.unmatched_query and index.ent_patronymics[pos]:
+            if name.unmatched_query and patronymics[pos]:
                 name = self._patronymic_conflict(qname, vid, pos, name, query.schema, brute_force)
             if current is None or name.score > current[0]:
                 best[pos] = (name.score, name, vid, qname)
-                secondary = secondaries.get(pos)
-                if secondary is None:
-                    secondary = secondaries[pos] = self._secondary(query, pos)
-                finals[pos] = combine(name.score, name.exact, secondary)
+                status = statuses.get(pos)
+                if status is None:
+                    status = statuses[pos] = self._statuses(facts, pos)
+                finals[pos] = combine_statuses(name.score, name.exact, *status)
             if limit and not brute_force and len(finals) >= limit and n % 16 == 15:
                 cutoff = heapq.nlargest(limit, finals.values())[-1]
         for pos in self._identifier_hits(query, wanted, mask):
@@ -189,16 +233,23 @@ class Matcher:
                 elif first is not None:
                     best[pos] = (0.0, NameMatch(0.0, False), first, _QueryName("", (), False, [], []))
         scored = []
+        thresholds: dict[tuple[str, tuple[str, ...]], float] = {}
         for pos, (_, name, vid, qname) in best.items():
-            secondary = secondaries.get(pos) or self._secondary(query, pos)
-            score = combine(name.score, name.exact, secondary)
-            limit_pos = self.threshold_for(index.ent_schema[pos], index.ent_datasets[pos], threshold)
+            status = statuses.get(pos) or self._statuses(facts, pos)
+            score = combine_statuses(name.score, name.exact, *status)
+            kind = (index.ent_schema[pos], index.ent_datasets[pos])
+            limit_pos = thresholds.get(kind)
+            if limit_pos is None:
+                limit_pos = thresholds[kind] = self.threshold_for(*kind, threshold)
             if score >= min(base_floor, limit_pos):
-                scored.append((score, index.ent_id[pos], pos, name, vid, qname, secondary, limit_pos))
+                scored.append((score, index.ent_id[pos], pos, name, vid, qname, limit_pos))
         scored.sort(key=lambda item: (-item[0], item[1]))
         if limit:
             scored = scored[:limit]
-        return [self._hit(*item) for item in scored]
+        return [
+            self._hit(score, pos, name, vid, qname, self._secondary(query, pos), limit_pos)
+            for score, _id, pos, name, vid, qname, limit_pos in scored
+        ]
 
     def _query_names(self, query: Query) -> list[_QueryName]:
         out: list[_QueryName] = []
@@ -373,10 +424,24 @@ class Matcher:
     def _score_variant(
         self, qname: _QueryName, vid: int, schema: str | None, brute_force: bool, soften: bool = True
     ) -> NameMatch:
+        variant = self._variant(vid)
+        # Lists repeat one name across entities and datasets: a query name
+        # scores each distinct spelling once (the score depends on the tokens,
+        # the two schemas and scripts only).
+        key = (variant.group, soften, brute_force)
+        name = qname.scored.get(key)
+        if name is None:
+            name = qname.scored[key] = self._score_tokens_of(qname, variant, schema, brute_force, soften)
+        if qname.partial or variant.partial:
+            return partial_name(name)
+        return name
+
+    def _score_tokens_of(
+        self, qname: _QueryName, variant: _Variant, schema: str | None, brute_force: bool, soften: bool
+    ) -> NameMatch:
         index = self.index
-        ctoks = index.var_tokens[vid]
-        cand = [index.tokens[t] for t in ctoks]
-        cweights = [index.weights[t] for t in ctoks]
+        ctoks = variant.token_ids
+        cand = variant.tokens
         qtokens = qname.tokens
 
         similarity: SimilarityFn = None
@@ -388,8 +453,7 @@ class Matcher:
         else:
             # The similar tokens of each query token are known: look pairs up.
             options = []
-            for i, q in enumerate(qtokens):
-                weight = qname.weights[i]
+            for i, (q, weight, similar) in enumerate(zip(qtokens, qname.weights, qname.similar, strict=True)):
                 if len(q) == 1:
                     for j, c in enumerate(cand):
                         if c == q:
@@ -397,29 +461,49 @@ class Matcher:
                         elif c[0] == q:
                             options.append((INITIAL_SIMILARITY, weight, i, j, INITIAL))
                     continue
-                similar = qname.similar[i]
                 for j, tid in enumerate(ctoks):
                     found = similar.get(tid)
                     if found is not None:
                         options.append((found[0], weight, i, j, found[1]))
 
-        person = schema == PERSON or index.ent_schema[int(index.var_entity[vid])] == PERSON
-        syllabic = qname.syllabic or index.var_script[vid] in _SYLLABIC
-        name = score_name(
+        return score_name(
             qtokens,
             qname.weights,
             cand,
-            cweights,
+            variant.weights,
             similarity,
-            person=person,
+            person=schema == PERSON or variant.person,
             soften=soften,
-            rare_weight=index.rare_weight,
-            syllabic=syllabic,
+            rare_weight=self._rare_weight,
+            syllabic=qname.syllabic or variant.syllabic,
             options=options,
         )
-        if qname.partial or index.var_partial[vid]:
-            return partial_name(name)
-        return name
+
+    def _variant(self, vid: int) -> _Variant:
+        """What scoring needs of name ``vid``, gathered once per process."""
+        variant = self._variants.get(vid)
+        if variant is None:
+            index = self.index
+            ctoks = tuple(index.var_tokens[vid])
+            person = index.ent_schema[int(index.var_entity[vid])] == PERSON
+            syllabic = index.var_script[vid] in _SYLLABIC
+            group = self._groups.setdefault((ctoks, person, syllabic), len(self._groups))
+            variant = self._variants[vid] = _Variant(
+                ctoks,
+                [index.tokens[t] for t in ctoks],
+                [index.weights[t] for t in ctoks],
+                person,
+                syllabic,
+                bool(index.var_partial[vid]),
+                group,
+            )
+        return variant
+
+    def _var_entity(self) -> list[int]:
+        """Entity position of every name, as a list (indexing numpy per item is slow)."""
+        if self._var_entities is None:
+            self._var_entities = self.index.var_entity.tolist()
+        return self._var_entities
 
     def _identifier_hits(self, query: Query, wanted: list[str] | None, mask: np.ndarray | None) -> set[int]:
         found: set[int] = set()
@@ -440,6 +524,33 @@ class Matcher:
             index.ent_countries[pos],
             index.ent_gender[pos],
             index.ent_identifiers[pos],
+        )
+
+    def _query_facts(self, query: Query) -> _Facts:
+        gender = normalise_gender(query.gender)
+        return (
+            parse_dates(query.birth_dates),
+            folded_set(query.countries),
+            folded_set([gender]),
+            identifier_set(query.identifiers),
+        )
+
+    def _statuses(self, query: _Facts, pos: int) -> _Statuses:
+        """The statuses :func:`_secondary_of` would give, from facts parsed once."""
+        listed = self._entity_facts.get(pos)
+        if listed is None:
+            index = self.index
+            listed = self._entity_facts[pos] = (
+                parse_dates(index.ent_birth_dates[pos]),
+                folded_set(index.ent_countries[pos]),
+                folded_set([index.ent_gender[pos]]),
+                identifier_set(index.ent_identifiers[pos]),
+            )
+        return (
+            birth_date_status(query[0], listed[0]),
+            set_status(query[1], listed[1]),
+            set_status(query[2], listed[2]),
+            identifier_status(query[3], listed[3]),
         )
 
     # --- measurement helpers ----------------------------------------------------
@@ -581,7 +692,6 @@ class Matcher:
     def _hit(
         self,
         score: float,
-        _id: str,
         pos: int,
         name: NameMatch,
         vid: int,
@@ -590,9 +700,29 @@ class Matcher:
         threshold: float,
     ) -> Hit:
         index = self.index
-        record = index.record(pos)
+        record = EntityRecord(
+            id=index.ent_id[pos],
+            caption=index.ent_caption[pos],
+            schema=index.ent_schema[pos],
+            datasets=list(index.ent_datasets[pos]),
+            properties=self._properties(pos),
+        )
         matched = (index.var_text[vid], index.var_kind[vid], index.var_lang[vid], index.var_script[vid])
         return _build_hit(index, record, score, name, qname.text, matched, secondary, threshold)
+
+    def _properties(self, pos: int) -> dict[str, list[str]]:
+        """The entity's properties, decoded once per process and copied for each hit.
+
+        The same entities come back for many queries, and decoding a large
+        entity costs far more than copying it; the copy keeps a caller's
+        edits to a hit out of later hits.
+        """
+        decoded = self._decoded.get(pos)
+        if decoded is None:
+            if len(self._decoded) >= _DECODED_ENTITIES:
+                self._decoded.clear()
+            decoded = self._decoded[pos] = self.index.record(pos).properties
+        return {prop: list(values) for prop, values in decoded.items()}
 
     # --- construction ---------------------------------------------------------
 

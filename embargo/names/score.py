@@ -38,7 +38,8 @@ either side change nothing. Bands: ``exact`` 1.0, ``strong`` >= 0.85,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -281,21 +282,41 @@ def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
 
 def compare_birth_dates(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
     """Best agreement between any query date and any listed date."""
-    q_dates = [d for d in (parse_date(v) for v in query) if d]
-    l_dates = [d for d in (parse_date(v) for v in listed) if d]
-    if not q_dates or not l_dates:
-        return {"status": "missing", "query": list(query), "candidate": list(listed)}
-    rank = {"exact": 4, "year": 3, "near": 2, "conflict": 1}
-    best = "conflict"
-    for qd in q_dates:
-        for ld in l_dates:
-            status = _date_status(qd, ld)
-            if rank[status] > rank[best]:
-                best = status
+    q_dates = parse_dates(query)
+    l_dates = parse_dates(listed)
+    best = birth_date_status(q_dates, l_dates)
     result: dict[str, Any] = {"status": best, "query": list(query), "candidate": list(listed)}
     if best == "conflict":
         result["years_apart"] = min(abs(qd[0] - ld[0]) for qd in q_dates for ld in l_dates)
     return result
+
+
+DateParts = tuple[int, int | None, int | None]
+
+
+def parse_dates(values: Sequence[str]) -> tuple[DateParts, ...]:
+    """The values that are dates, parsed; the rest dropped."""
+    return tuple(d for d in (parse_date(v) for v in values) if d)
+
+
+_DATE_RANK = {"exact": 4, "year": 3, "near": 2, "conflict": 1}
+
+
+def birth_date_status(q_dates: Sequence[DateParts], l_dates: Sequence[DateParts]) -> str:
+    """The ``birthDate`` status of two lists of parsed dates (see :func:`compare_birth_dates`).
+
+    Kept apart so that a matcher can compare dates it parsed once per
+    query and once per entity, and build the full comparison only for hits.
+    """
+    if not q_dates or not l_dates:
+        return "missing"
+    best = "conflict"
+    for qd in q_dates:
+        for ld in l_dates:
+            status = _date_status(qd, ld)
+            if _DATE_RANK[status] > _DATE_RANK[best]:
+                best = status
+    return best
 
 
 def _date_status(a: tuple[int, int | None, int | None], b: tuple[int, int | None, int | None]) -> str:
@@ -312,15 +333,23 @@ def _date_status(a: tuple[int, int | None, int | None], b: tuple[int, int | None
 
 def compare_sets(query: Sequence[str], listed: Sequence[str], name: str) -> dict[str, Any]:
     """``agree`` when the value sets overlap, ``conflict`` when both known and disjoint."""
-    q = {v.lower() for v in query if v}
-    c = {v.lower() for v in listed if v}
-    if not q or not c:
-        status = "missing"
-    elif q & c:
-        status = "agree"
-    else:
-        status = "conflict"
-    return {"status": status, "query": sorted(q), "candidate": sorted(c)}
+    q = folded_set(query)
+    c = folded_set(listed)
+    return {"status": set_status(q, c), "query": sorted(q), "candidate": sorted(c)}
+
+
+def folded_set(values: Iterable[str | None]) -> frozenset[str]:
+    """The non-empty values, lower-cased, as :func:`compare_sets` compares them."""
+    return frozenset(v.lower() for v in values if v)
+
+
+def set_status(query: AbstractSet[str], listed: AbstractSet[str]) -> str:
+    """The status :func:`compare_sets` gives two folded sets."""
+    if not query or not listed:
+        return "missing"
+    if query & listed:
+        return "agree"
+    return "conflict"
 
 
 def normalise_identifier(value: str) -> str:
@@ -335,30 +364,64 @@ def normalise_identifier(value: str) -> str:
 
 
 def compare_identifiers(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
-    q = {normalise_identifier(v) for v in query} - {""}
-    c = {normalise_identifier(v) for v in listed} - {""}
+    q = identifier_set(query)
+    c = identifier_set(listed)
     common = sorted(q & c)
     if common:
         return {"status": "match", "matched": common}
-    return {"status": "missing" if not q or not c else "no_match", "matched": []}
+    return {"status": identifier_status(q, c), "matched": []}
+
+
+def identifier_set(values: Iterable[str]) -> frozenset[str]:
+    """The values normalised as :func:`compare_identifiers` compares them, empty ones dropped."""
+    return frozenset(normalise_identifier(v) for v in values) - {""}
+
+
+def identifier_status(query: AbstractSet[str], listed: AbstractSet[str]) -> str:
+    """The status :func:`compare_identifiers` gives two normalised sets."""
+    if query & listed:
+        return "match"
+    return "missing" if not query or not listed else "no_match"
 
 
 def combine(name_score: float, exact: bool, secondary: dict[str, dict[str, Any]]) -> float:
     """The final score from the name score and the secondary comparisons."""
+    return combine_statuses(
+        name_score,
+        exact,
+        secondary.get("birthDate", {}).get("status"),
+        secondary.get("nationality", {}).get("status"),
+        secondary.get("gender", {}).get("status"),
+        secondary.get("identifiers", {}).get("status"),
+    )
+
+
+def combine_statuses(
+    name_score: float,
+    exact: bool,
+    birth_date: str | None,
+    nationality: str | None,
+    gender: str | None,
+    identifiers: str | None,
+) -> float:
+    """:func:`combine` from the four statuses alone, which is all it reads.
+
+    A matcher scores many entities per query but explains only the few it
+    returns, so it can settle the scores from statuses and build the full
+    comparisons for the hits.
+    """
     score = name_score
-    dob = secondary.get("birthDate", {}).get("status")
-    if dob == "conflict":
+    if birth_date == "conflict":
         score *= DOB_CONFLICT_FACTOR
-    elif dob in DOB_BONUS:
-        score += DOB_BONUS[dob]
-    country = secondary.get("nationality", {}).get("status")
-    if country == "agree":
+    elif birth_date in DOB_BONUS:
+        score += DOB_BONUS[birth_date]
+    if nationality == "agree":
         score += COUNTRY_AGREE
-    elif country == "conflict":
+    elif nationality == "conflict":
         score += COUNTRY_CONFLICT
-    if secondary.get("gender", {}).get("status") == "conflict":
+    if gender == "conflict":
         score += GENDER_CONFLICT
-    if secondary.get("identifiers", {}).get("status") == "match":
+    if identifiers == "match":
         score = max(score, IDENTIFIER_SCORE)
     if not exact:
         score = min(score, NON_EXACT_CAP)
