@@ -26,7 +26,7 @@ import numpy as np
 
 from embargo.model import PERSON, Entity, schemas_compatible
 from embargo.names.explain import explain
-from embargo.names.index import EntityRecord, NameIndex, entity_names, entity_record, normalise_gender
+from embargo.names.index import NameIndex, entity_names, entity_record, normalise_gender
 from embargo.names.normalise import name_forms
 from embargo.names.query import Query
 from embargo.names.score import (
@@ -99,28 +99,13 @@ class _QueryName:
     syllabic: bool = False  # written in Chinese or Korean script
     partial: bool = False  # cut out of a longer query name (parentheses)
     # name scores already computed for this query name, by list spelling
-    scored: dict[tuple[int, bool, bool], NameMatch] = field(default_factory=dict)
-
-
-@dataclass(slots=True)
-class _Variant:
-    """One indexed name as the scorer reads it."""
-
-    token_ids: tuple[int, ...]
-    tokens: list[str]
-    weights: list[float]
-    person: bool  # the entity is a person
-    syllabic: bool  # written in Chinese or Korean script
-    partial: bool  # cut out of a longer name
-    group: int  # the same for names of equal tokens, entity kind and script kind
+    scored: dict[tuple[tuple[int, ...], bool, bool, bool, bool], NameMatch] = field(default_factory=dict)
 
 
 # Parsed birth dates, folded countries, folded gender, normalised identifiers.
 _Facts = tuple[tuple[DateParts, ...], frozenset[str], frozenset[str], frozenset[str]]
 # Statuses of birthDate, nationality, gender and identifiers.
 _Statuses = tuple[str, str, str, str]
-# Decoded entity properties kept per process (the returned entities of a long batch).
-_DECODED_ENTITIES = 20_000
 
 
 class Matcher:
@@ -129,14 +114,7 @@ class Matcher:
     def __init__(self, index: NameIndex, settings: Settings | None = None) -> None:
         self.index = index
         self.settings = settings or Settings()
-        # Per-process caches of what scoring reads of the index, filled as
-        # names and entities are first met.
-        self._rare_weight = index.rare_weight
-        self._variants: dict[int, _Variant] = {}
-        self._groups: dict[tuple[tuple[int, ...], bool, bool], int] = {}
-        self._var_entities: list[int] | None = None
-        self._entity_facts: dict[int, _Facts] = {}
-        self._decoded: dict[int, dict[str, list[str]]] = {}
+        self._var_entities: list[int] | None = None  # filled on first use
 
     # --- thresholds -------------------------------------------------------------
 
@@ -424,24 +402,34 @@ class Matcher:
     def _score_variant(
         self, qname: _QueryName, vid: int, schema: str | None, brute_force: bool, soften: bool = True
     ) -> NameMatch:
-        variant = self._variant(vid)
+        index = self.index
+        ctoks = index.var_tokens[vid]
+        person = schema == PERSON or index.ent_schema[self._var_entity()[vid]] == PERSON
+        syllabic = qname.syllabic or index.var_script[vid] in _SYLLABIC
         # Lists repeat one name across entities and datasets: a query name
-        # scores each distinct spelling once (the score depends on the tokens,
-        # the two schemas and scripts only).
-        key = (variant.group, soften, brute_force)
+        # scores each distinct spelling once (the score depends on nothing
+        # else but the two schemas and scripts).
+        key = (ctoks, person, syllabic, soften, brute_force)
         name = qname.scored.get(key)
         if name is None:
-            name = qname.scored[key] = self._score_tokens_of(qname, variant, schema, brute_force, soften)
-        if qname.partial or variant.partial:
+            name = qname.scored[key] = self._score_spelling(
+                qname, ctoks, person, syllabic, soften, brute_force
+            )
+        if qname.partial or index.var_partial[vid]:
             return partial_name(name)
         return name
 
-    def _score_tokens_of(
-        self, qname: _QueryName, variant: _Variant, schema: str | None, brute_force: bool, soften: bool
+    def _score_spelling(
+        self,
+        qname: _QueryName,
+        ctoks: tuple[int, ...],
+        person: bool,
+        syllabic: bool,
+        soften: bool,
+        brute_force: bool,
     ) -> NameMatch:
         index = self.index
-        ctoks = variant.token_ids
-        cand = variant.tokens
+        cand = [index.tokens[t] for t in ctoks]
         qtokens = qname.tokens
 
         similarity: SimilarityFn = None
@@ -470,34 +458,14 @@ class Matcher:
             qtokens,
             qname.weights,
             cand,
-            variant.weights,
+            [index.weights[t] for t in ctoks],
             similarity,
-            person=schema == PERSON or variant.person,
+            person=person,
             soften=soften,
-            rare_weight=self._rare_weight,
-            syllabic=qname.syllabic or variant.syllabic,
+            rare_weight=index.rare_weight,
+            syllabic=syllabic,
             options=options,
         )
-
-    def _variant(self, vid: int) -> _Variant:
-        """What scoring needs of name ``vid``, gathered once per process."""
-        variant = self._variants.get(vid)
-        if variant is None:
-            index = self.index
-            ctoks = tuple(index.var_tokens[vid])
-            person = index.ent_schema[int(index.var_entity[vid])] == PERSON
-            syllabic = index.var_script[vid] in _SYLLABIC
-            group = self._groups.setdefault((ctoks, person, syllabic), len(self._groups))
-            variant = self._variants[vid] = _Variant(
-                ctoks,
-                [index.tokens[t] for t in ctoks],
-                [index.weights[t] for t in ctoks],
-                person,
-                syllabic,
-                bool(index.var_partial[vid]),
-                group,
-            )
-        return variant
 
     def _var_entity(self) -> list[int]:
         """Entity position of every name, as a list (indexing numpy per item is slow)."""
@@ -536,21 +504,16 @@ class Matcher:
         )
 
     def _statuses(self, query: _Facts, pos: int) -> _Statuses:
-        """The statuses :func:`_secondary_of` would give, from facts parsed once."""
-        listed = self._entity_facts.get(pos)
-        if listed is None:
-            index = self.index
-            listed = self._entity_facts[pos] = (
-                parse_dates(index.ent_birth_dates[pos]),
-                folded_set(index.ent_countries[pos]),
-                folded_set([index.ent_gender[pos]]),
-                identifier_set(index.ent_identifiers[pos]),
-            )
+        """The statuses :func:`_secondary_of` would give, reading the entity only when the query has the field."""
+        index = self.index
+        dates, countries, gender, identifiers = query
         return (
-            birth_date_status(query[0], listed[0]),
-            set_status(query[1], listed[1]),
-            set_status(query[2], listed[2]),
-            identifier_status(query[3], listed[3]),
+            birth_date_status(dates, parse_dates(index.ent_birth_dates[pos])) if dates else "missing",
+            set_status(countries, folded_set(index.ent_countries[pos])) if countries else "missing",
+            set_status(gender, folded_set([index.ent_gender[pos]])) if gender else "missing",
+            identifier_status(identifiers, identifier_set(index.ent_identifiers[pos]))
+            if identifiers
+            else "missing",
         )
 
     # --- measurement helpers ----------------------------------------------------
@@ -700,29 +663,9 @@ class Matcher:
         threshold: float,
     ) -> Hit:
         index = self.index
-        record = EntityRecord(
-            id=index.ent_id[pos],
-            caption=index.ent_caption[pos],
-            schema=index.ent_schema[pos],
-            datasets=list(index.ent_datasets[pos]),
-            properties=self._properties(pos),
-        )
+        record = index.record(pos)
         matched = (index.var_text[vid], index.var_kind[vid], index.var_lang[vid], index.var_script[vid])
         return _build_hit(index, record, score, name, qname.text, matched, secondary, threshold)
-
-    def _properties(self, pos: int) -> dict[str, list[str]]:
-        """The entity's properties, decoded once per process and copied for each hit.
-
-        The same entities come back for many queries, and decoding a large
-        entity costs far more than copying it; the copy keeps a caller's
-        edits to a hit out of later hits.
-        """
-        decoded = self._decoded.get(pos)
-        if decoded is None:
-            if len(self._decoded) >= _DECODED_ENTITIES:
-                self._decoded.clear()
-            decoded = self._decoded[pos] = self.index.record(pos).properties
-        return {prop: list(values) for prop, values in decoded.items()}
 
     # --- construction ---------------------------------------------------------
 

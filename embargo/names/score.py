@@ -158,15 +158,17 @@ def score_name(
     script and is therefore split into syllables: a syllable left over on
     either side is then a different name, not an omitted middle name.
     """
-    if sorted(query) == sorted(candidate):
+    n_q = len(query)
+    n_c = len(candidate)
+    if n_q == n_c and sorted(query) == sorted(candidate):
         pairs = [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights, strict=True)]
         return NameMatch(1.0, True, pairs)
     if options is None:
         if similarity is None:
             raise ValueError("score_name needs a similarity function or the similar pairs")
         options = []
-        for i in range(len(query)):
-            for j in range(len(candidate)):
+        for i in range(n_q):
+            for j in range(n_c):
                 sim, method = similarity(i, j)
                 if sim > 0.0:
                     options.append((sim, query_weights[i], i, j, method))
@@ -176,6 +178,9 @@ def score_name(
     pairs = []
     got_q = got_c = 0.0
     real = False
+    # Every pair is a query token's (i) and a list token's (j) best left:
+    # once either side is used up no further pair can be taken.
+    most = min(n_q, n_c)
     for sim, weight, i, j, method in options:
         if i in used_q or j in used_c:
             continue
@@ -194,19 +199,28 @@ def score_name(
             got_q += sim * weight
             got_c += candidate_weights[j]
             real = real or not is_minor_token(query[i])
+        if len(pairs) == most:
+            break
     if not real:
         # Initials, particles and legal forms alone identify nobody.
         got_q = got_c = 0.0
-    soft = soft_tokens(query) if soften and not syllabic else (False,) * len(query)
-    effective = [w * SOFT_SHARE if soft[i] and i not in used_q else w for i, w in enumerate(query_weights)]
+    if soften and not syllabic:
+        soft = soft_tokens(query)
+        effective = [
+            w * SOFT_SHARE if soft[i] and i not in used_q else w for i, w in enumerate(query_weights)
+        ]
+    else:
+        effective = list(query_weights)
     total_q = sum(effective)
     total_c = sum(candidate_weights)
     cq = min(1.0, got_q / total_q) if total_q else 0.0
     cc = got_c / total_c if total_c else 0.0
     score = cq * cc ** (1.0 if syllabic else CANDIDATE_EXPONENT)
+    unmatched_q = [i for i in range(n_q) if i not in used_q]
+    unmatched_c = [j for j in range(n_c) if j not in used_c]
     if score > 0.0:
-        lost_q = sum(effective[i] for i in range(len(query)) if i not in used_q) / total_q
-        lost_c = sum(candidate_weights[j] for j in range(len(candidate)) if j not in used_c) / total_c
+        lost_q = sum([effective[i] for i in unmatched_q]) / total_q
+        lost_c = sum([candidate_weights[j] for j in unmatched_c]) / total_c
         score *= 1.0 - CONFLICT_PENALTY * min(lost_q, lost_c)
         if person:
             score = min(score, _single_token_cap(query, query_weights, candidate, pairs, rare_weight))
@@ -214,8 +228,8 @@ def score_name(
         min(score, NON_EXACT_CAP),
         False,
         pairs,
-        [query[i] for i in range(len(query)) if i not in used_q],
-        [candidate[j] for j in range(len(candidate)) if j not in used_c],
+        [query[i] for i in unmatched_q],
+        [candidate[j] for j in unmatched_c],
     )
 
 
@@ -248,7 +262,7 @@ def _single_token_cap(
     near-miss unless it is a rare name matched exactly (then "possible");
     against a one-word name only an exact match is more than a near-miss.
     """
-    major_q = [i for i, t in enumerate(query) if not is_minor_token(t)]
+    major_q = _major_tokens(tuple(query))
     if len(major_q) != 1:
         return 1.0
     major_c = sum(1 for t in candidate if not is_minor_token(t) and len(t) > 1)
@@ -259,6 +273,11 @@ def _single_token_cap(
         return SINGLE_RARE_TOKEN_CAP if rare else SINGLE_TOKEN_CAP
     strong = any(p.query == token and p.similarity >= 0.9 for p in pairs)
     return 1.0 if strong else SINGLE_INEXACT_CAP
+
+
+@lru_cache(maxsize=20_000)
+def _major_tokens(query: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, t in enumerate(query) if not is_minor_token(t))
 
 
 def upper_bound(cq: float, cc: float) -> float:
