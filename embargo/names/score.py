@@ -371,12 +371,15 @@ def set_status(query: AbstractSet[str], listed: AbstractSet[str]) -> str:
     return "conflict"
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
+
+
 def normalise_identifier(value: str) -> str:
     """Identifiers compared on letters and digits only, upper case (``AB-12 34`` = ``ab1234``).
 
     A leading ``IMO`` is dropped, since lists write IMO numbers both ways.
     """
-    ident = re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    ident = _NOT_ALPHANUMERIC.sub("", value).upper()
     if ident.startswith("IMO") and ident[3:].isdigit():
         ident = ident[3:]
     return ident
