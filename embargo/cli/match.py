@@ -54,7 +54,7 @@ _BATCH_PROPS = (
     "registrationNumber",
     "taxNumber",
 )
-_CHUNK = 256
+_CHUNK = 64
 # Allocations between young collections, and collections between sweeps of
 # the older generations (the defaults are 700, 10, 10).
 _BATCH_GC_THRESHOLDS = (50_000, 20, 10)
