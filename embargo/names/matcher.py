@@ -191,7 +191,7 @@ class Matcher:
             if current is not None and current[0] >= reach:
                 continue  # another name of this entity already scored at least this bound
             qname = names[qi]
-            name = self._score_variant(qname, vid, query.schema, brute_force)
+            name = self._score_variant(qname, vid, pos, query.schema, brute_force)
             if name.unmatched_query and patronymics[pos]:
                 name = self._patronymic_conflict(qname, vid, pos, name, query.schema, brute_force)
             if current is None or name.score > current[0]:
@@ -206,7 +206,7 @@ class Matcher:
             if pos not in best:
                 first = next(index.variants_of(pos), None)
                 if first is not None and names:
-                    name = self._score_variant(names[0], first, query.schema, True)
+                    name = self._score_variant(names[0], first, pos, query.schema, True)
                     best[pos] = (0.0, name, first, names[0])
                 elif first is not None:
                     best[pos] = (0.0, NameMatch(0.0, False), first, _QueryName("", (), False, [], []))
@@ -396,15 +396,22 @@ class Matcher:
         listed = self.index.ent_patronymics[pos]
         for token in name.unmatched_query:
             if is_patronymic(token) and not any(token_similarity(token, p)[0] > 0 for p in listed):
-                return self._score_variant(qname, vid, schema, brute_force, soften=False)
+                return self._score_variant(qname, vid, pos, schema, brute_force, soften=False)
         return name
 
     def _score_variant(
-        self, qname: _QueryName, vid: int, schema: str | None, brute_force: bool, soften: bool = True
+        self,
+        qname: _QueryName,
+        vid: int,
+        pos: int,
+        schema: str | None,
+        brute_force: bool,
+        soften: bool = True,
     ) -> NameMatch:
+        """Score name ``vid`` of the entity at ``pos``."""
         index = self.index
         ctoks = index.var_tokens[vid]
-        person = schema == PERSON or index.ent_schema[self._var_entity()[vid]] == PERSON
+        person = schema == PERSON or index.ent_schema[pos] == PERSON
         syllabic = qname.syllabic or index.var_script[vid] in _SYLLABIC
         # Lists repeat one name across entities and datasets: a query name
         # scores each distinct spelling once (the score depends on nothing
