@@ -41,18 +41,21 @@ from embargo.model import NAME_PROPS
 
 # Piped tables keep whole ids and names on one line rather than 80 columns.
 out = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
-_BATCH_PROPS = (
-    *NAME_PROPS,
-    "birthDate",
-    "nationality",
-    "citizenship",
-    "country",
-    "gender",
-    "idNumber",
-    "passportNumber",
-    "imoNumber",
-    "registrationNumber",
-    "taxNumber",
+# The properties a batch result carries: names and what the score used.
+_BATCH_PROPS = frozenset(
+    {
+        *NAME_PROPS,
+        "birthDate",
+        "nationality",
+        "citizenship",
+        "country",
+        "gender",
+        "idNumber",
+        "passportNumber",
+        "imoNumber",
+        "registrationNumber",
+        "taxNumber",
+    }
 )
 _CHUNK = 64
 # Allocations between young collections, and collections between sweeps of
