@@ -17,7 +17,7 @@ import os
 import tempfile
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -35,19 +35,27 @@ from embargo.names.score import (
     COUNTRY_AGREE,
     DOB_BONUS,
     SOFT_SHARE,
+    DateParts,
     NameMatch,
     SimilarityFn,
     band,
+    birth_date_status,
     combine,
+    combine_statuses,
     compare_birth_dates,
     compare_identifiers,
     compare_sets,
     fixed_weight,
+    folded_set,
+    identifier_set,
+    identifier_status,
     is_minor_token,
     is_patronymic,
     normalise_identifier,
+    parse_dates,
     partial_name,
     score_name,
+    set_status,
     soft_tokens,
 )
 from embargo.names.similarity import EXACT, INITIAL, INITIAL_SIMILARITY, token_similarity
@@ -90,6 +98,14 @@ class _QueryName:
     weights: list[float]
     syllabic: bool = False  # written in Chinese or Korean script
     partial: bool = False  # cut out of a longer query name (parentheses)
+    # name scores already computed for this query name, by list spelling
+    scored: dict[tuple[tuple[int, ...], bool, bool, bool, bool], NameMatch] = field(default_factory=dict)
+
+
+# Parsed birth dates, folded countries, folded gender, normalised identifiers.
+_Facts = tuple[tuple[DateParts, ...], frozenset[str], frozenset[str], frozenset[str]]
+# Statuses of birthDate, nationality, gender and identifiers.
+_Statuses = tuple[str, str, str, str]
 
 
 class Matcher:
@@ -98,6 +114,7 @@ class Matcher:
     def __init__(self, index: NameIndex, settings: Settings | None = None) -> None:
         self.index = index
         self.settings = settings or Settings()
+        self._var_entities: list[int] | None = None  # filled on first use
 
     # --- thresholds -------------------------------------------------------------
 
@@ -159,46 +176,58 @@ class Matcher:
         # current limit-th best final score, no later name can enter the results.
         work.sort(key=lambda item: -item[0])
         finals: dict[int, float] = {}
-        secondaries: dict[int, dict[str, dict[str, Any]]] = {}
+        # Only the statuses of the secondary fields settle a score; the full
+        # comparisons are built for the hits returned.
+        facts = self._query_facts(query)
+        statuses: dict[int, _Statuses] = {}
+        var_entity = self._var_entity()
+        patronymics = index.ent_patronymics
         cutoff = -1.0
         for n, (reach, qi, vid) in enumerate(work):
             if reach + bonus + _ROUNDING < cutoff:
                 break
-            pos = int(index.var_entity[vid])
+            pos = var_entity[vid]
             current = best.get(pos)
             if current is not None and current[0] >= reach:
                 continue  # another name of this entity already scored at least this bound
             qname = names[qi]
-            name = self._score_variant(qname, vid, query.schema, brute_force)
-            if name.unmatched_query and index.ent_patronymics[pos]:
+            name = self._score_variant(qname, vid, pos, query.schema, brute_force)
+            if name.unmatched_query and patronymics[pos]:
                 name = self._patronymic_conflict(qname, vid, pos, name, query.schema, brute_force)
             if current is None or name.score > current[0]:
                 best[pos] = (name.score, name, vid, qname)
-                secondary = secondaries.get(pos)
-                if secondary is None:
-                    secondary = secondaries[pos] = self._secondary(query, pos)
-                finals[pos] = combine(name.score, name.exact, secondary)
+                status = statuses.get(pos)
+                if status is None:
+                    status = statuses[pos] = self._statuses(facts, pos)
+                finals[pos] = combine_statuses(name.score, name.exact, *status)
             if limit and not brute_force and len(finals) >= limit and n % 16 == 15:
                 cutoff = heapq.nlargest(limit, finals.values())[-1]
         for pos in self._identifier_hits(query, wanted, mask):
             if pos not in best:
                 first = next(index.variants_of(pos), None)
                 if first is not None and names:
-                    name = self._score_variant(names[0], first, query.schema, True)
+                    name = self._score_variant(names[0], first, pos, query.schema, True)
                     best[pos] = (0.0, name, first, names[0])
                 elif first is not None:
                     best[pos] = (0.0, NameMatch(0.0, False), first, _QueryName("", (), False, [], []))
         scored = []
+        thresholds: dict[tuple[str, tuple[str, ...]], float] = {}
         for pos, (_, name, vid, qname) in best.items():
-            secondary = secondaries.get(pos) or self._secondary(query, pos)
-            score = combine(name.score, name.exact, secondary)
-            limit_pos = self.threshold_for(index.ent_schema[pos], index.ent_datasets[pos], threshold)
+            status = statuses.get(pos) or self._statuses(facts, pos)
+            score = combine_statuses(name.score, name.exact, *status)
+            kind = (index.ent_schema[pos], index.ent_datasets[pos])
+            limit_pos = thresholds.get(kind)
+            if limit_pos is None:
+                limit_pos = thresholds[kind] = self.threshold_for(*kind, threshold)
             if score >= min(base_floor, limit_pos):
-                scored.append((score, index.ent_id[pos], pos, name, vid, qname, secondary, limit_pos))
+                scored.append((score, index.ent_id[pos], pos, name, vid, qname, limit_pos))
         scored.sort(key=lambda item: (-item[0], item[1]))
         if limit:
             scored = scored[:limit]
-        return [self._hit(*item) for item in scored]
+        return [
+            self._hit(score, pos, name, vid, qname, self._secondary(query, pos), limit_pos)
+            for score, _id, pos, name, vid, qname, limit_pos in scored
+        ]
 
     def _query_names(self, query: Query) -> list[_QueryName]:
         out: list[_QueryName] = []
@@ -367,16 +396,47 @@ class Matcher:
         listed = self.index.ent_patronymics[pos]
         for token in name.unmatched_query:
             if is_patronymic(token) and not any(token_similarity(token, p)[0] > 0 for p in listed):
-                return self._score_variant(qname, vid, schema, brute_force, soften=False)
+                return self._score_variant(qname, vid, pos, schema, brute_force, soften=False)
         return name
 
     def _score_variant(
-        self, qname: _QueryName, vid: int, schema: str | None, brute_force: bool, soften: bool = True
+        self,
+        qname: _QueryName,
+        vid: int,
+        pos: int,
+        schema: str | None,
+        brute_force: bool,
+        soften: bool = True,
     ) -> NameMatch:
+        """Score name ``vid`` of the entity at ``pos``."""
         index = self.index
         ctoks = index.var_tokens[vid]
+        person = schema == PERSON or index.ent_schema[pos] == PERSON
+        syllabic = qname.syllabic or index.var_script[vid] in _SYLLABIC
+        # Lists repeat one name across entities and datasets: a query name
+        # scores each distinct spelling once (the score depends on nothing
+        # else but the two schemas and scripts).
+        key = (ctoks, person, syllabic, soften, brute_force)
+        name = qname.scored.get(key)
+        if name is None:
+            name = qname.scored[key] = self._score_spelling(
+                qname, ctoks, person, syllabic, soften, brute_force
+            )
+        if qname.partial or index.var_partial[vid]:
+            return partial_name(name)
+        return name
+
+    def _score_spelling(
+        self,
+        qname: _QueryName,
+        ctoks: tuple[int, ...],
+        person: bool,
+        syllabic: bool,
+        soften: bool,
+        brute_force: bool,
+    ) -> NameMatch:
+        index = self.index
         cand = [index.tokens[t] for t in ctoks]
-        cweights = [index.weights[t] for t in ctoks]
         qtokens = qname.tokens
 
         similarity: SimilarityFn = None
@@ -388,8 +448,7 @@ class Matcher:
         else:
             # The similar tokens of each query token are known: look pairs up.
             options = []
-            for i, q in enumerate(qtokens):
-                weight = qname.weights[i]
+            for i, (q, weight, similar) in enumerate(zip(qtokens, qname.weights, qname.similar, strict=True)):
                 if len(q) == 1:
                     for j, c in enumerate(cand):
                         if c == q:
@@ -397,19 +456,16 @@ class Matcher:
                         elif c[0] == q:
                             options.append((INITIAL_SIMILARITY, weight, i, j, INITIAL))
                     continue
-                similar = qname.similar[i]
                 for j, tid in enumerate(ctoks):
                     found = similar.get(tid)
                     if found is not None:
                         options.append((found[0], weight, i, j, found[1]))
 
-        person = schema == PERSON or index.ent_schema[int(index.var_entity[vid])] == PERSON
-        syllabic = qname.syllabic or index.var_script[vid] in _SYLLABIC
-        name = score_name(
+        return score_name(
             qtokens,
             qname.weights,
             cand,
-            cweights,
+            [index.weights[t] for t in ctoks],
             similarity,
             person=person,
             soften=soften,
@@ -417,9 +473,12 @@ class Matcher:
             syllabic=syllabic,
             options=options,
         )
-        if qname.partial or index.var_partial[vid]:
-            return partial_name(name)
-        return name
+
+    def _var_entity(self) -> list[int]:
+        """Entity position of every name, as a list (indexing numpy per item is slow)."""
+        if self._var_entities is None:
+            self._var_entities = self.index.var_entity.tolist()
+        return self._var_entities
 
     def _identifier_hits(self, query: Query, wanted: list[str] | None, mask: np.ndarray | None) -> set[int]:
         found: set[int] = set()
@@ -440,6 +499,28 @@ class Matcher:
             index.ent_countries[pos],
             index.ent_gender[pos],
             index.ent_identifiers[pos],
+        )
+
+    def _query_facts(self, query: Query) -> _Facts:
+        gender = normalise_gender(query.gender)
+        return (
+            parse_dates(query.birth_dates),
+            folded_set(query.countries),
+            folded_set([gender]),
+            identifier_set(query.identifiers),
+        )
+
+    def _statuses(self, query: _Facts, pos: int) -> _Statuses:
+        """The statuses :func:`_secondary_of` would give, reading the entity only when the query has the field."""
+        index = self.index
+        dates, countries, gender, identifiers = query
+        return (
+            birth_date_status(dates, parse_dates(index.ent_birth_dates[pos])) if dates else "missing",
+            set_status(countries, folded_set(index.ent_countries[pos])) if countries else "missing",
+            set_status(gender, folded_set([index.ent_gender[pos]])) if gender else "missing",
+            identifier_status(identifiers, identifier_set(index.ent_identifiers[pos]))
+            if identifiers
+            else "missing",
         )
 
     # --- measurement helpers ----------------------------------------------------
@@ -581,7 +662,6 @@ class Matcher:
     def _hit(
         self,
         score: float,
-        _id: str,
         pos: int,
         name: NameMatch,
         vid: int,

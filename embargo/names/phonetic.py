@@ -44,6 +44,8 @@ _DIGRAPHS = (
 _LETTERS = str.maketrans({"q": "k", "g": "k", "c": "k", "z": "s", "v": "f", "w": "f", "j": "j", "x": "ks"})
 _VOWEL_RUN = re.compile(r"[aeiouy]+")
 _REPEAT = re.compile(r"(.)\1+")
+_SILENT_H = re.compile(r"(?<=[^aeiouy])h|h$")
+_VOWEL_LETTERS = re.compile(r"[aeiouywv]")
 
 
 def _fold(token: str) -> str:
@@ -52,7 +54,7 @@ def _fold(token: str) -> str:
         if a in token:
             token = token.replace(a, b)
     # An "h" after a consonant or at the end is silent in most romanisations.
-    token = re.sub(r"(?<=[^aeiouy])h|h$", "", token)
+    token = _SILENT_H.sub("", token)
     return token.translate(_LETTERS)
 
 
@@ -102,7 +104,7 @@ def consonant_key(token: str) -> str:
             token = token.replace(a, b)
     # w and y stand for long vowels in romanised Arabic (mhmwd, hsyn), and
     # waw is romanised v as often as w or u (alvi / lwy).
-    token = re.sub(r"[aeiouywv]", "", token).translate(_LETTERS)
+    token = _VOWEL_LETTERS.sub("", token).translate(_LETTERS)
     # A final h is mostly a vowel sign (Hamada / حماده, Abdullah / Abdulla).
     token = _REPEAT.sub(r"\1", token)
     return token[:-1] if len(token) > 1 and token.endswith("h") else token

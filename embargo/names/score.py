@@ -38,7 +38,8 @@ either side change nothing. Bands: ``exact`` 1.0, ``strong`` >= 0.85,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -157,15 +158,17 @@ def score_name(
     script and is therefore split into syllables: a syllable left over on
     either side is then a different name, not an omitted middle name.
     """
-    if sorted(query) == sorted(candidate):
+    n_q = len(query)
+    n_c = len(candidate)
+    if n_q == n_c and sorted(query) == sorted(candidate):
         pairs = [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights, strict=True)]
         return NameMatch(1.0, True, pairs)
     if options is None:
         if similarity is None:
             raise ValueError("score_name needs a similarity function or the similar pairs")
         options = []
-        for i in range(len(query)):
-            for j in range(len(candidate)):
+        for i in range(n_q):
+            for j in range(n_c):
                 sim, method = similarity(i, j)
                 if sim > 0.0:
                     options.append((sim, query_weights[i], i, j, method))
@@ -175,6 +178,9 @@ def score_name(
     pairs = []
     got_q = got_c = 0.0
     real = False
+    # Every pair is a query token's (i) and a list token's (j) best left:
+    # once either side is used up no further pair can be taken.
+    most = min(n_q, n_c)
     for sim, weight, i, j, method in options:
         if i in used_q or j in used_c:
             continue
@@ -193,19 +199,28 @@ def score_name(
             got_q += sim * weight
             got_c += candidate_weights[j]
             real = real or not is_minor_token(query[i])
+        if len(pairs) == most:
+            break
     if not real:
         # Initials, particles and legal forms alone identify nobody.
         got_q = got_c = 0.0
-    soft = soft_tokens(query) if soften and not syllabic else (False,) * len(query)
-    effective = [w * SOFT_SHARE if soft[i] and i not in used_q else w for i, w in enumerate(query_weights)]
+    if soften and not syllabic:
+        soft = soft_tokens(query)
+        effective = [
+            w * SOFT_SHARE if soft[i] and i not in used_q else w for i, w in enumerate(query_weights)
+        ]
+    else:
+        effective = list(query_weights)
     total_q = sum(effective)
     total_c = sum(candidate_weights)
     cq = min(1.0, got_q / total_q) if total_q else 0.0
     cc = got_c / total_c if total_c else 0.0
     score = cq * cc ** (1.0 if syllabic else CANDIDATE_EXPONENT)
+    unmatched_q = [i for i in range(n_q) if i not in used_q]
+    unmatched_c = [j for j in range(n_c) if j not in used_c]
     if score > 0.0:
-        lost_q = sum(effective[i] for i in range(len(query)) if i not in used_q) / total_q
-        lost_c = sum(candidate_weights[j] for j in range(len(candidate)) if j not in used_c) / total_c
+        lost_q = sum([effective[i] for i in unmatched_q]) / total_q
+        lost_c = sum([candidate_weights[j] for j in unmatched_c]) / total_c
         score *= 1.0 - CONFLICT_PENALTY * min(lost_q, lost_c)
         if person:
             score = min(score, _single_token_cap(query, query_weights, candidate, pairs, rare_weight))
@@ -213,8 +228,8 @@ def score_name(
         min(score, NON_EXACT_CAP),
         False,
         pairs,
-        [query[i] for i in range(len(query)) if i not in used_q],
-        [candidate[j] for j in range(len(candidate)) if j not in used_c],
+        [query[i] for i in unmatched_q],
+        [candidate[j] for j in unmatched_c],
     )
 
 
@@ -247,7 +262,7 @@ def _single_token_cap(
     near-miss unless it is a rare name matched exactly (then "possible");
     against a one-word name only an exact match is more than a near-miss.
     """
-    major_q = [i for i, t in enumerate(query) if not is_minor_token(t)]
+    major_q = _major_tokens(tuple(query))
     if len(major_q) != 1:
         return 1.0
     major_c = sum(1 for t in candidate if not is_minor_token(t) and len(t) > 1)
@@ -258,6 +273,11 @@ def _single_token_cap(
         return SINGLE_RARE_TOKEN_CAP if rare else SINGLE_TOKEN_CAP
     strong = any(p.query == token and p.similarity >= 0.9 for p in pairs)
     return 1.0 if strong else SINGLE_INEXACT_CAP
+
+
+@lru_cache(maxsize=20_000)
+def _major_tokens(query: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, t in enumerate(query) if not is_minor_token(t))
 
 
 def upper_bound(cq: float, cc: float) -> float:
@@ -281,21 +301,41 @@ def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
 
 def compare_birth_dates(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
     """Best agreement between any query date and any listed date."""
-    q_dates = [d for d in (parse_date(v) for v in query) if d]
-    l_dates = [d for d in (parse_date(v) for v in listed) if d]
-    if not q_dates or not l_dates:
-        return {"status": "missing", "query": list(query), "candidate": list(listed)}
-    rank = {"exact": 4, "year": 3, "near": 2, "conflict": 1}
-    best = "conflict"
-    for qd in q_dates:
-        for ld in l_dates:
-            status = _date_status(qd, ld)
-            if rank[status] > rank[best]:
-                best = status
+    q_dates = parse_dates(query)
+    l_dates = parse_dates(listed)
+    best = birth_date_status(q_dates, l_dates)
     result: dict[str, Any] = {"status": best, "query": list(query), "candidate": list(listed)}
     if best == "conflict":
         result["years_apart"] = min(abs(qd[0] - ld[0]) for qd in q_dates for ld in l_dates)
     return result
+
+
+DateParts = tuple[int, int | None, int | None]
+
+
+def parse_dates(values: Sequence[str]) -> tuple[DateParts, ...]:
+    """The values that are dates, parsed; the rest dropped."""
+    return tuple(d for d in (parse_date(v) for v in values) if d)
+
+
+_DATE_RANK = {"exact": 4, "year": 3, "near": 2, "conflict": 1}
+
+
+def birth_date_status(q_dates: Sequence[DateParts], l_dates: Sequence[DateParts]) -> str:
+    """The ``birthDate`` status of two lists of parsed dates (see :func:`compare_birth_dates`).
+
+    Kept apart so that a matcher can compare dates it parsed once per
+    query and once per entity, and build the full comparison only for hits.
+    """
+    if not q_dates or not l_dates:
+        return "missing"
+    best = "conflict"
+    for qd in q_dates:
+        for ld in l_dates:
+            status = _date_status(qd, ld)
+            if _DATE_RANK[status] > _DATE_RANK[best]:
+                best = status
+    return best
 
 
 def _date_status(a: tuple[int, int | None, int | None], b: tuple[int, int | None, int | None]) -> str:
@@ -312,15 +352,26 @@ def _date_status(a: tuple[int, int | None, int | None], b: tuple[int, int | None
 
 def compare_sets(query: Sequence[str], listed: Sequence[str], name: str) -> dict[str, Any]:
     """``agree`` when the value sets overlap, ``conflict`` when both known and disjoint."""
-    q = {v.lower() for v in query if v}
-    c = {v.lower() for v in listed if v}
-    if not q or not c:
-        status = "missing"
-    elif q & c:
-        status = "agree"
-    else:
-        status = "conflict"
-    return {"status": status, "query": sorted(q), "candidate": sorted(c)}
+    q = folded_set(query)
+    c = folded_set(listed)
+    return {"status": set_status(q, c), "query": sorted(q), "candidate": sorted(c)}
+
+
+def folded_set(values: Iterable[str | None]) -> frozenset[str]:
+    """The non-empty values, lower-cased, as :func:`compare_sets` compares them."""
+    return frozenset(v.lower() for v in values if v)
+
+
+def set_status(query: AbstractSet[str], listed: AbstractSet[str]) -> str:
+    """The status :func:`compare_sets` gives two folded sets."""
+    if not query or not listed:
+        return "missing"
+    if query & listed:
+        return "agree"
+    return "conflict"
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^0-9A-Za-z]")
 
 
 def normalise_identifier(value: str) -> str:
@@ -328,37 +379,71 @@ def normalise_identifier(value: str) -> str:
 
     A leading ``IMO`` is dropped, since lists write IMO numbers both ways.
     """
-    ident = re.sub(r"[^0-9A-Za-z]", "", value).upper()
+    ident = _NOT_ALPHANUMERIC.sub("", value).upper()
     if ident.startswith("IMO") and ident[3:].isdigit():
         ident = ident[3:]
     return ident
 
 
 def compare_identifiers(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
-    q = {normalise_identifier(v) for v in query} - {""}
-    c = {normalise_identifier(v) for v in listed} - {""}
+    q = identifier_set(query)
+    c = identifier_set(listed)
     common = sorted(q & c)
     if common:
         return {"status": "match", "matched": common}
-    return {"status": "missing" if not q or not c else "no_match", "matched": []}
+    return {"status": identifier_status(q, c), "matched": []}
+
+
+def identifier_set(values: Iterable[str]) -> frozenset[str]:
+    """The values normalised as :func:`compare_identifiers` compares them, empty ones dropped."""
+    return frozenset(normalise_identifier(v) for v in values) - {""}
+
+
+def identifier_status(query: AbstractSet[str], listed: AbstractSet[str]) -> str:
+    """The status :func:`compare_identifiers` gives two normalised sets."""
+    if query & listed:
+        return "match"
+    return "missing" if not query or not listed else "no_match"
 
 
 def combine(name_score: float, exact: bool, secondary: dict[str, dict[str, Any]]) -> float:
     """The final score from the name score and the secondary comparisons."""
+    return combine_statuses(
+        name_score,
+        exact,
+        secondary.get("birthDate", {}).get("status"),
+        secondary.get("nationality", {}).get("status"),
+        secondary.get("gender", {}).get("status"),
+        secondary.get("identifiers", {}).get("status"),
+    )
+
+
+def combine_statuses(
+    name_score: float,
+    exact: bool,
+    birth_date: str | None,
+    nationality: str | None,
+    gender: str | None,
+    identifiers: str | None,
+) -> float:
+    """:func:`combine` from the four statuses alone, which is all it reads.
+
+    A matcher scores many entities per query but explains only the few it
+    returns, so it can settle the scores from statuses and build the full
+    comparisons for the hits.
+    """
     score = name_score
-    dob = secondary.get("birthDate", {}).get("status")
-    if dob == "conflict":
+    if birth_date == "conflict":
         score *= DOB_CONFLICT_FACTOR
-    elif dob in DOB_BONUS:
-        score += DOB_BONUS[dob]
-    country = secondary.get("nationality", {}).get("status")
-    if country == "agree":
+    elif birth_date in DOB_BONUS:
+        score += DOB_BONUS[birth_date]
+    if nationality == "agree":
         score += COUNTRY_AGREE
-    elif country == "conflict":
+    elif nationality == "conflict":
         score += COUNTRY_CONFLICT
-    if secondary.get("gender", {}).get("status") == "conflict":
+    if gender == "conflict":
         score += GENDER_CONFLICT
-    if secondary.get("identifiers", {}).get("status") == "match":
+    if identifiers == "match":
         score = max(score, IDENTIFIER_SCORE)
     if not exact:
         score = min(score, NON_EXACT_CAP)

@@ -63,6 +63,8 @@ def fuzzy_similarity(a: str, b: str) -> float:
         # Typos rarely hit the first letter; in short names a different
         # first letter is a different name (Wade / Made, Tong / Jong).
         return 0.0
+    if abs(len(a) - len(b)) > budget:
+        return 0.0  # each extra letter is an edit
     # Optimal string alignment: a swapped pair of letters is one typo.
     distance = OSA.distance(a, b, score_cutoff=budget)
     if distance > budget:

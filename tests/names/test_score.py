@@ -3,8 +3,26 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from embargo.names import Query
+from embargo.names import Matcher, NameIndex, Query
+from embargo.names.score import (
+    SINGLE_TOKEN_CAP,
+    birth_date_status,
+    combine,
+    combine_statuses,
+    compare_birth_dates,
+    compare_identifiers,
+    compare_sets,
+    folded_set,
+    identifier_set,
+    identifier_status,
+    parse_dates,
+    set_status,
+)
+from embargo.settings import Settings
+from tests.names.conftest import FakeVersion, make_entity
 
 
 def test_exact_full_name_in_any_order_scores_one(score_of):
@@ -206,3 +224,51 @@ def test_persian_script_query_scores_latin_only_record(small_matcher):
     listed = make_entity("ziaei", "Person", "Gholamreza ZIYAYI")
     hit = small_matcher.score(Query(names=["غلامرضا ضیایی"], schema="Person"), listed)
     assert hit is not None and hit.match
+
+
+_dates = st.lists(
+    st.sampled_from(["1975", "1975-03", "1975-03-02", "1975-03-09", "1976-01-01", "1980", "circa", ""]),
+    max_size=3,
+)
+_codes = st.lists(st.sampled_from(["ru", "RU", "sy", "ir", "", "male", "female"]), max_size=3)
+_idents = st.lists(
+    st.sampled_from(["AB-12 34", "ab1234", "IMO 9123456", "9123456", "X", "", "--"]), max_size=3
+)
+
+
+@given(_dates, _dates, _codes, _codes, _codes, _codes, _idents, _idents, st.floats(0.0, 1.0), st.booleans())
+@settings(max_examples=300, deadline=None)
+def test_score_from_statuses_equals_score_from_full_comparisons(
+    q_dates, l_dates, q_countries, l_countries, q_gender, l_gender, q_ids, l_ids, name_score, exact
+):
+    # The matcher settles scores from statuses and builds the full
+    # comparisons only for the hits it returns: both must agree.
+    secondary = {
+        "birthDate": compare_birth_dates(q_dates, l_dates),
+        "nationality": compare_sets(q_countries, l_countries, "nationality"),
+        "gender": compare_sets(q_gender, l_gender, "gender"),
+        "identifiers": compare_identifiers(q_ids, l_ids),
+    }
+    statuses = (
+        birth_date_status(parse_dates(q_dates), parse_dates(l_dates)),
+        set_status(folded_set(q_countries), folded_set(l_countries)),
+        set_status(folded_set(q_gender), folded_set(l_gender)),
+        identifier_status(identifier_set(q_ids), identifier_set(l_ids)),
+    )
+    assert statuses == tuple(field["status"] for field in secondary.values())
+    assert combine_statuses(name_score, exact, *statuses) == combine(name_score, exact, secondary)
+
+
+def test_one_spelling_listed_for_a_person_and_a_company_is_scored_for_each_kind():
+    # A query name scores each listed spelling once per query; the one-word
+    # cap for people must still tell the person from the company.
+    entities = [
+        make_entity("p", "Person", "Haddad Trading"),
+        make_entity("c", "Company", "Haddad Trading"),
+        *(make_entity(f"f{i}", "Person", f"Omar Haddad {i}") for i in range(3)),
+    ]
+    matcher = Matcher(NameIndex.build(entities, [FakeVersion("test_list", 1)]), Settings())
+    hits = {
+        h.id: h.explanation["name_score"] for h in matcher.match(Query(names=["Haddad"]), floor=0.0, limit=0)
+    }
+    assert hits["p"] <= SINGLE_TOKEN_CAP < hits["c"]
