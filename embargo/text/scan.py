@@ -24,6 +24,7 @@ known fields and are screened as such; only remittance text is scanned.
 from __future__ import annotations
 
 import copy
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -499,8 +500,8 @@ class Scanner:
                                              field=party.field))  # fmt: skip
             if not party.name:
                 continue
-            exact = self.dictionary.lookup(party.name)
-            if not exact and not self.dictionary.might_be_listed_whole(party.name):
+            exact, screen = self.dictionary.screen_party_name(party.name)
+            if not screen:
                 continue
             groups = self._screen_party(party)
             if groups:
@@ -538,11 +539,12 @@ class Scanner:
         vocabulary (remembered per word), and only a run that passes the
         whole-name gate reaches the matcher.
         """
+        found = list(TOKEN.finditer(text, start, end))
+        flags = self.dictionary.near_list_word_flags([m.group() for m in found])
+        if not any(map(operator.and_, flags, flags[1:])):
+            return []  # a run needs two neighbouring list words: most fields stop here
         covered = [(m.start, m.end) for m in verbatim]
-        words = [
-            (m.start(), m.end(), self.dictionary.is_near_list_word(self.dictionary.normaliser(m.group())))
-            for m in TOKEN.finditer(text, start, end)
-        ]
+        words = [(m.start(), m.end(), flag) for m, flag in zip(found, flags, strict=True)]
         runs: list[tuple[int, int]] = []
         i = 0
         while i < len(words):

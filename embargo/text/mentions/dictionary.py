@@ -23,7 +23,7 @@ import pickle
 import re
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, combinations, product
 from pathlib import Path
@@ -90,6 +90,20 @@ class _TokenCache(dict[str, str]):
         else:
             value = " ".join(self._normalise(token).split())
         self[token] = value
+        return value
+
+
+class _Remembered(dict[str, bool]):
+    """A bounded memo of a function of one string; lookups of known keys stay in C."""
+
+    def __init__(self, compute: Callable[[str], bool]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: str) -> bool:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        value = self[key] = self._compute(key)
         return value
 
 
@@ -180,8 +194,13 @@ class NameDictionary:
         self._pairs = pairs  # hashes of word pairs (and sound-key pairs) within one list name
         self._word_sets = word_sets  # hashes of the sorted distinctive words of each list name
         self._option_cache: dict[str, tuple[bool, frozenset[str], str]] = {}
+        self._listed_spellings: dict[str, tuple[str, ...]] = {}
         self._whole_cache: dict[str, bool] = {}
+        self._whole_words_cache: dict[tuple[str, ...], bool] = {}
+        self._party_cache: dict[str, tuple[tuple[str, ...], bool]] = {}
         self.normaliser = normaliser or TokenNormaliser()
+        self._near_flags = _Remembered(self._is_near)
+        self._token_near = _Remembered(lambda token: self.is_near_list_word(self.normaliser(token)))
 
     def _state(self) -> tuple[Any, ...]:
         return (
@@ -201,21 +220,39 @@ class NameDictionary:
         ``peskv`` is a deletion of ``peskov``; ``peskow`` and ``peskov``
         share the deletion ``pesko``; ``puttin`` deleted once is ``putin``.
         """
-        out = {word} if word in self.vocabulary else set()
+        vocabulary = self.vocabulary
+        out = {word} if word in vocabulary else set()
         if len(word) < 4:
             return out
-        out.update(self._near.get(word, ()))
-        for variant in _deletions(word):
-            if variant in self.vocabulary:
-                out.add(variant)
-            out.update(self._near.get(variant, ()))
+        variants = _deletions(word)
+        out |= variants.intersection(vocabulary)
+        variants.add(word)
+        # Set operations and map/filter keep the per-variant work in C: most
+        # words seen in payments are new and near nothing.
+        for listed in filter(None, map(self._near.get, variants)):
+            out.update(listed)
         return out
+
+    def _is_near(self, word: str) -> bool:
+        """``bool(near_words(word))`` without collecting the words: most words are near none."""
+        vocabulary = self.vocabulary
+        if word in vocabulary:
+            return True
+        if len(word) < 4:
+            return False
+        variants = _deletions(word)
+        variants.add(word)
+        return not vocabulary.isdisjoint(variants) or any(map(self._near.__contains__, variants))
 
     def is_near_list_word(self, word: str) -> bool:
         """Like :meth:`near_word` for distinctive words, remembered per word (for streams of short texts)."""
         if len(word) < 3 or " " in word or word in _NOT_NAME_WORDS:
             return False  # particles and legal forms do not make a name
-        return self._options(word)[0]
+        return self._near_flags[word]
+
+    def near_list_word_flags(self, tokens: list[str]) -> list[bool]:
+        """``is_near_list_word(normaliser(token))`` for each raw token, remembered per token."""
+        return list(map(self._token_near.__getitem__, tokens))
 
     def near_word(self, word: str) -> bool:
         """True when ``word`` is a list word or one edit away from one."""
@@ -268,16 +305,53 @@ class NameDictionary:
         parties per second because it never calls the matcher.
         """
         cached = self._whole_cache.get(name)
+        if cached is None:
+            cached = self._whole_words(self.normaliser.words(name))
+            if len(self._whole_cache) > _CACHE_LIMIT:
+                self._whole_cache.clear()
+            self._whole_cache[name] = cached
+        return cached
+
+    def screen_party_name(self, name: str) -> tuple[tuple[str, ...], bool]:
+        """Both payment-party gates at once: (entities named exactly so, whether the matcher is needed).
+
+        The same as ``(lookup(name), bool(lookup(name)) or might_be_listed_whole(name))``
+        but the name is cut into words and normalised once, and the answer
+        is remembered per name: a payment batch names the same
+        counterparties again and again.
+        """
+        cached = self._party_cache.get(name)
         if cached is not None:
             return cached
-        words = list(dict.fromkeys(self.normaliser.words(name)))[:5]
+        normalised = self.normaliser.many(TOKEN.findall(name))
+        pattern = " ".join(n for n in normalised if n)
+        found = self._automaton.get(f" {pattern} ", None) if pattern else None
+        exact = self._targets[found[0]] if found else ()
+        screen = bool(exact) or self._whole_words(
+            [w for n in normalised for w in n.split() if len(w) > 1 and w not in _NOT_NAME_WORDS]
+        )
+        if len(self._party_cache) > _CACHE_LIMIT:
+            self._party_cache.clear()
+        self._party_cache[name] = (exact, screen)
+        return exact, screen
+
+    def _whole_words(self, normalised_words: list[str]) -> bool:
+        """:meth:`might_be_listed_whole` for a name's normalised words (remembered per word set)."""
+        words = list(dict.fromkeys(normalised_words))[:5]
+        # The answer depends only on which words there are, not their order
+        # or spelling in the message ("SAID MARKET", "Market said").
+        key = tuple(sorted(words))
+        cached = self._whole_words_cache.get(key)
+        if cached is not None:
+            return cached
         if len(words) == 1:
-            found = any(_set_key([w]) in self._word_sets for w in self._options(words[0])[1])
+            spellings = {words[0], *self._spellings_listed(words[0])}
+            found = any(_set_key([w]) in self._word_sets for w in spellings)
         else:
             found = self._whole_subset(words)
-        if len(self._whole_cache) > _CACHE_LIMIT:
-            self._whole_cache.clear()
-        self._whole_cache[name] = found
+        if len(self._whole_words_cache) > _CACHE_LIMIT:
+            self._whole_words_cache.clear()
+        self._whole_words_cache[key] = found
         return found
 
     def _whole_subset(self, words: list[str]) -> bool:
@@ -286,14 +360,15 @@ class NameDictionary:
         # Pairs are built from list words only, so a word that neither is
         # nor resembles one (most invented or foreign surnames) can pair with
         # nothing: skip it, and stop when fewer than two words are left.
-        vocabulary = self.vocabulary
-        options = [[s for s in self._options(w)[1] if s in vocabulary] for w in words]
+        options = [self._spellings_listed(w) for w in words]
         if sum(1 for spellings in options if spellings) < 2:
             return False
         pairs = self._pairs
         linked: dict[tuple[int, int], list[tuple[str, str]]] = {}
         for i, j in combinations(range(len(words)), 2):
-            found = [(a, b) for a in options[i] for b in options[j] if _pair_key(a, b) in pairs]
+            if not options[i] or not options[j]:
+                continue
+            found = [pair for pair, key in _pairs_with_keys(options[i], options[j]) if key in pairs]
             if found:
                 linked[(i, j)] = found
         sets = self._word_sets
@@ -308,6 +383,22 @@ class NameDictionary:
                     if _set_key(spelled) in sets:
                         return True
         return False
+
+    def _spellings_listed(self, word: str) -> tuple[str, ...]:
+        """The spellings of :meth:`_options` that are list words (the only ones pairs can hold).
+
+        Those are the near words (all list words) and the list words among
+        the given-name equivalents; no sound key is needed for them.
+        """
+        cached = self._listed_spellings.get(word)
+        if cached is None:
+            listed = self.near_words(word) if self._near_flags[word] else set()
+            listed |= given_name_equivalents(word) & self.vocabulary
+            cached = tuple(listed)
+            if len(self._listed_spellings) > _CACHE_LIMIT:
+                self._listed_spellings.clear()
+            self._listed_spellings[word] = cached
+        return cached
 
     def _options(self, word: str) -> tuple[bool, frozenset[str], str]:
         """(is or is near a list word, spellings to try in pairs, sound key), remembered per word."""
@@ -498,6 +589,22 @@ def _pair_key(a: str, b: str) -> int:
     if b < a:
         a, b = b, a
     return zlib.crc32(f"{a} {b}".encode())
+
+
+def _pairs_with_keys(left: Iterable[str], right: Iterable[str]) -> Iterator[tuple[tuple[str, str], int]]:
+    """Every (a, b) of ``left`` x ``right`` with its :func:`_pair_key`.
+
+    CRC-32 can be continued, so ``crc32("a b")`` is ``crc32("b", crc32("a "))``:
+    each word's encoding and the checksum of "word " are computed once per
+    call rather than once per pair.
+    """
+    right_parts = [(b, b.encode(), zlib.crc32(f"{b} ".encode())) for b in right]
+    crc = zlib.crc32
+    for a in left:
+        a_bytes = a.encode()
+        a_head = crc(a_bytes + b" ")
+        for b, b_bytes, b_head in right_parts:
+            yield (a, b), (crc(b_bytes, a_head) if a <= b else crc(a_bytes, b_head))
 
 
 def _deletions(word: str) -> set[str]:
