@@ -403,8 +403,9 @@ class Scanner:
         return hits
 
     def clear_cache(self) -> None:
-        """Forget remembered matcher answers (benchmarks measure cold documents)."""
+        """Forget remembered matcher answers and name gates (benchmarks measure cold documents)."""
         self._hit_cache.clear()
+        self.dictionary.clear_name_caches()
 
     @staticmethod
     def _role_words(state: _Doc, span: Span) -> set[str]:

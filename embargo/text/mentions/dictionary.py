@@ -335,6 +335,12 @@ class NameDictionary:
         self._party_cache[name] = (exact, screen)
         return exact, screen
 
+    def clear_name_caches(self) -> None:
+        """Forget the gate answers remembered per name (word-level memos stay: they hold no answers)."""
+        self._whole_cache.clear()
+        self._whole_words_cache.clear()
+        self._party_cache.clear()
+
     def _whole_words(self, normalised_words: list[str]) -> bool:
         """:meth:`might_be_listed_whole` for a name's normalised words (remembered per word set)."""
         words = list(dict.fromkeys(normalised_words))[:5]
@@ -521,7 +527,9 @@ class NameDictionary:
         return self._targets[found[0]] if found else ()
 
     def lookup_bic(self, bic: str) -> tuple[str, ...]:
-        code = re.sub(r"[^A-Z0-9]", "", bic.upper())
+        code = bic.upper()
+        if not (code.isascii() and code.isalnum()):  # the usual plain code needs no cleaning
+            code = re.sub(r"[^A-Z0-9]", "", code)
         return self._bics.get(code[:8], ())
 
     def scan(
