@@ -128,9 +128,9 @@ def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
         disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task("scan", total=total)
-        for line, error in scan_batch_lines(
-            scanner, iter_items(path), workers=workers, on_done=lambda: bar.advance(task)
-        ):
+        # Without a terminal the bar is not shown: no need to advance it per document.
+        advance = (lambda: bar.advance(task)) if console.is_terminal else None
+        for line, error in scan_batch_lines(scanner, iter_items(path), workers=workers, on_done=advance):
             if error is not None:
                 errors += 1
                 print(f"embargo: {error}", file=sys.stderr)

@@ -102,7 +102,7 @@ _MAX_CHARS = 1_000_000
 # Items go to the workers in chunks of at most this many documents or
 # bytes: payments are small and many (one message per task would spend more
 # on inter-process traffic than on screening), articles are large and slow.
-_CHUNK_ITEMS = 256
+_CHUNK_ITEMS = 512
 _CHUNK_BYTES = 256 * 1024
 _PATH_BYTES = 16 * 1024  # what a file item is assumed to weigh (read by the worker)
 

@@ -23,7 +23,7 @@ import pickle
 import re
 import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, combinations, product
 from pathlib import Path
@@ -191,6 +191,11 @@ class NameDictionary:
         #: every normalised word of every pattern, for cheap "could this be listed?" gates
         self.vocabulary = vocabulary
         self._near = near  # one-letter deletion of a list word -> the list words
+        # Every list word and every one-letter deletion of one: a word is a
+        # list word or one edit from one exactly when it, or one of its own
+        # deletions, is in this set (one C-level set test per word). Built
+        # here rather than on first use so that forked batch workers share it.
+        self._near_keys = vocabulary | frozenset(near)
         self._pairs = pairs  # hashes of word pairs (and sound-key pairs) within one list name
         self._word_sets = word_sets  # hashes of the sorted distinctive words of each list name
         self._option_cache: dict[str, tuple[bool, frozenset[str], str]] = {}
@@ -235,14 +240,13 @@ class NameDictionary:
 
     def _is_near(self, word: str) -> bool:
         """``bool(near_words(word))`` without collecting the words: most words are near none."""
-        vocabulary = self.vocabulary
-        if word in vocabulary:
+        if word in self.vocabulary:
             return True
         if len(word) < 4:
             return False
         variants = _deletions(word)
         variants.add(word)
-        return not vocabulary.isdisjoint(variants) or any(map(self._near.__contains__, variants))
+        return not self._near_keys.isdisjoint(variants)
 
     def is_near_list_word(self, word: str) -> bool:
         """Like :meth:`near_word` for distinctive words, remembered per word (for streams of short texts)."""
@@ -344,6 +348,14 @@ class NameDictionary:
     def _whole_words(self, normalised_words: list[str]) -> bool:
         """:meth:`might_be_listed_whole` for a name's normalised words (remembered per word set)."""
         words = list(dict.fromkeys(normalised_words))[:5]
+        options: list[tuple[str, ...]] = []
+        if len(words) != 1:
+            # Pairs are built from list words only, so a word that neither is
+            # nor resembles one (most invented or foreign surnames) can pair
+            # with nothing: with fewer than two others, no list name fits.
+            options = [self._spellings_listed(w) for w in words]
+            if sum(map(bool, options)) < 2:
+                return False
         # The answer depends only on which words there are, not their order
         # or spelling in the message ("SAID MARKET", "Market said").
         key = tuple(sorted(words))
@@ -354,27 +366,22 @@ class NameDictionary:
             spellings = {words[0], *self._spellings_listed(words[0])}
             found = any(_set_key([w]) in self._word_sets for w in spellings)
         else:
-            found = self._whole_subset(words)
+            found = self._whole_subset(options)
         if len(self._whole_words_cache) > _CACHE_LIMIT:
             self._whole_words_cache.clear()
         self._whole_words_cache[key] = found
         return found
 
-    def _whole_subset(self, words: list[str]) -> bool:
+    def _whole_subset(self, options: list[tuple[str, ...]]) -> bool:
+        """Whether the list spellings of some two to four words make up a whole list name."""
         # Word pairs first: a list name of two or more words has each of its
         # pairs in the pair index, so most names stop here.
-        # Pairs are built from list words only, so a word that neither is
-        # nor resembles one (most invented or foreign surnames) can pair with
-        # nothing: skip it, and stop when fewer than two words are left.
-        options = [self._spellings_listed(w) for w in words]
-        if sum(1 for spellings in options if spellings) < 2:
-            return False
         pairs = self._pairs
         linked: dict[tuple[int, int], list[tuple[str, str]]] = {}
-        for i, j in combinations(range(len(words)), 2):
+        for i, j in combinations(range(len(options)), 2):
             if not options[i] or not options[j]:
                 continue
-            found = [pair for pair, key in _pairs_with_keys(options[i], options[j]) if key in pairs]
+            found = _listed_pairs(options[i], options[j], pairs)
             if found:
                 linked[(i, j)] = found
         sets = self._word_sets
@@ -382,7 +389,7 @@ class NameDictionary:
             if any(_set_key(pair) in sets for pair in linked[(i, j)]):
                 return True
         for size in (3, 4):
-            for combo in combinations(range(len(words)), size):
+            for combo in combinations(range(len(options)), size):
                 if not all(pair in linked for pair in combinations(combo, 2)):
                     continue
                 for spelled in product(*(options[i] for i in combo)):
@@ -599,20 +606,23 @@ def _pair_key(a: str, b: str) -> int:
     return zlib.crc32(f"{a} {b}".encode())
 
 
-def _pairs_with_keys(left: Iterable[str], right: Iterable[str]) -> Iterator[tuple[tuple[str, str], int]]:
-    """Every (a, b) of ``left`` x ``right`` with its :func:`_pair_key`.
+def _listed_pairs(left: Iterable[str], right: Iterable[str], pairs: frozenset[int]) -> list[tuple[str, str]]:
+    """Every (a, b) of ``left`` x ``right`` whose :func:`_pair_key` is in ``pairs``.
 
     CRC-32 can be continued, so ``crc32("a b")`` is ``crc32("b", crc32("a "))``:
     each word's encoding and the checksum of "word " are computed once per
     call rather than once per pair.
     """
-    right_parts = [(b, b.encode(), zlib.crc32(f"{b} ".encode())) for b in right]
     crc = zlib.crc32
+    right_parts = [(b, b.encode(), crc(f"{b} ".encode())) for b in right]
+    out = []
     for a in left:
         a_bytes = a.encode()
         a_head = crc(a_bytes + b" ")
         for b, b_bytes, b_head in right_parts:
-            yield (a, b), (crc(b_bytes, a_head) if a <= b else crc(a_bytes, b_head))
+            if (crc(b_bytes, a_head) if a <= b else crc(a_bytes, b_head)) in pairs:
+                out.append((a, b))
+    return out
 
 
 def _deletions(word: str) -> set[str]:
