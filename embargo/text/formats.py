@@ -19,6 +19,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from embargo.sources.xmlsafe import hardened_parser, local
 
 FORMATS = ("text", "html", "mt103", "pacs008")
@@ -342,8 +344,6 @@ def parse_pacs008(data: bytes, source: str) -> Document:
     Documents declaring a DTD or entities are refused outright: no real
     payment needs one, and they are how XML attacks start.
     """
-    from lxml import etree
-
     head = data[:65536]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise ScanInputError(
