@@ -29,7 +29,10 @@ Three figures, each next to a baseline measured in the same run:
     counterparties, the rest are new.
 
   Also shown: the batch path (``embargo scan msgs.jsonl``: one process per
-  CPU, JSON line per message) on the *mixed* and *all new* streams.
+  CPU, JSON line per message) on the *mixed* and *all new* streams. Each
+  row also gives the CPU time per message (for the batch, summed over all
+  processes): on a machine shared with other jobs the wall clock says more
+  about them than about the screener.
 
 Synthetic texts are generated from a fixed seed; no article or message
 from anywhere else is used.

@@ -7,7 +7,10 @@ file never stops a batch or loses the others' results.
 
 Workers are forked from a process that has already loaded the scanner, so
 the lists, the name index and the NER pipeline are loaded once and shared
-copy-on-write instead of once per worker.
+copy-on-write instead of once per worker. :func:`scan_batch_lines` (what
+``embargo scan`` uses) has the workers encode each record's JSON line too,
+so that with many small documents (payments) the process writing the
+output is not the bottleneck.
 """
 
 from __future__ import annotations
