@@ -152,3 +152,20 @@ def test_near_word_flags_remember_raw_tokens_and_agree_with_the_word_test() -> N
     flags = d.near_list_word_flags(tokens)
     assert flags == [d.is_near_list_word(d.normaliser(t)) for t in tokens]
     assert flags[:3] == [True, True, True] and not flags[3]
+
+
+def test_whole_name_gate_needs_every_distinctive_word_of_one_list_name() -> None:
+    d = build()
+    # In any order, with one typo, with company words around it.
+    for name in [
+        "AL-ASSAD ASMA TRADING",
+        "DMITRIY PESKOW",
+        "GOLDEN STARS LTD",
+        "HIZBALAH",
+        "FAWAZ AL AKHRAS",
+    ]:
+        assert d.might_be_listed_whole(name), name
+        assert d.might_be_listed_whole(name.title()), name  # the answer is per word set, not per spelling
+    # Part of a list name, or words of two different list names, are not enough.
+    for name in ["SERGEEVICH PESKOV", "PESKOV", "ASMA PESKOV", "BASHAR", "ANNA NOVAK", "STAR TRADING LTD"]:
+        assert not d.might_be_listed_whole(name), name
