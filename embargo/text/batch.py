@@ -208,8 +208,11 @@ def _run(
     context = multiprocessing.get_context("fork")
     # The loaded lists are shared with the workers copy-on-write; a garbage
     # collection in a worker would visit (and so copy) every one of their
-    # objects. Frozen objects are left alone by the collector.
-    gc.freeze()
+    # objects. Frozen objects are left alone by the collector. (Whoever
+    # froze objects before us keeps them frozen.)
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
     try:
         with context.Pool(workers) as pool:
             for results in pool.imap(partial(_scan_chunk, task), _chunks(items)):
@@ -218,7 +221,8 @@ def _run(
                     if on_done:
                         on_done()
     finally:
-        gc.unfreeze()
+        if freeze:
+            gc.unfreeze()
 
 
 def _chunks(items: Iterator[BatchItem]) -> Iterator[list[ItemFields]]:
