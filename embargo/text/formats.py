@@ -397,8 +397,7 @@ def parse_pacs008(data: bytes, source: str) -> Document:
     return Document(source, "pacs008", "\n".join(lines), parties, segments)
 
 
-_PARTY_DETAILS = ("Nm", "BICFI", "BIC", "AnyBIC", "Ctry", "CtryOfRes")
-_PARTY_DETAIL_TAGS = tuple("{*}" + tag for tag in _PARTY_DETAILS)
+_PARTY_DETAILS = frozenset({"Nm", "BICFI", "BIC", "AnyBIC", "Ctry", "CtryOfRes"})
 _LOCAL_NAMES: dict[str, str] = {}
 
 
@@ -413,12 +412,19 @@ def _local_name(tag: str) -> str:
 
 
 def _descendant_texts(el: Any) -> dict[str, str]:
-    """First text of each wanted descendant of a party element (parties do not nest)."""
+    """First text of each wanted descendant of a party element (parties do not nest).
+
+    A party holds a handful of elements: walking them all and looking their
+    names up is cheaper than having lxml match each against six wildcards.
+    """
     found: dict[str, str] = {}
-    for child in el.iter(*_PARTY_DETAIL_TAGS):
-        text = child.text
-        if text and text.strip():
-            name = _local_name(child.tag)
-            if name not in found:
+    for child in el.iter():
+        tag = child.tag
+        if not isinstance(tag, str):
+            continue  # comments, processing instructions
+        name = _local_name(tag)
+        if name in _PARTY_DETAILS and name not in found:
+            text = child.text
+            if text and text.strip():
                 found[name] = " ".join(text.split())
     return found

@@ -187,3 +187,17 @@ def test_mt103_tag_lookalikes_inside_a_line_stay_part_of_the_field() -> None:
     ]
     (remittance,) = doc.segments
     assert doc.text[remittance.start : remittance.end] == "PAY :71A: LATER"
+
+
+def test_pacs008_party_takes_its_first_non_empty_name_and_skips_comments() -> None:
+    data = (
+        b"<Document><FIToFICstmrCdtTrf><CdtTrfTxInf><Dbtr><!-- note --><Nm>  </Nm><?pi x?>"
+        b"<Nm>Second  Name\n Ltd</Nm><PstlAdr><Ctry>RU</Ctry></PstlAdr></Dbtr>"
+        b"<DbtrAgt><FinInstnId><BICFI>NWBKGB2LXXX</BICFI></FinInstnId></DbtrAgt>"
+        b"</CdtTrfTxInf></FIToFICstmrCdtTrf></Document>"
+    )
+    doc = read_document(data, "p.xml", "pacs008")
+    debtor, agent = doc.parties
+    assert (debtor.name, debtor.country, debtor.bic) == ("Second Name Ltd", "RU", None)
+    assert (agent.name, agent.bic, agent.schema) == ("", "NWBKGB2LXXX", "Organization")
+    assert doc.text == "Dbtr: Second Name Ltd\nDbtrAgt: NWBKGB2LXXX\n"
