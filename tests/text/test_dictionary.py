@@ -169,3 +169,21 @@ def test_whole_name_gate_needs_every_distinctive_word_of_one_list_name() -> None
     # Part of a list name, or words of two different list names, are not enough.
     for name in ["SERGEEVICH PESKOV", "PESKOV", "ASMA PESKOV", "BASHAR", "ANNA NOVAK", "STAR TRADING LTD"]:
         assert not d.might_be_listed_whole(name), name
+
+
+def test_a_used_dictionary_is_freed_as_soon_as_it_is_dropped() -> None:
+    """No reference cycles: a replaced dictionary must not wait for the cycle collector."""
+    import gc
+    import weakref
+
+    d = build()
+    d.near_list_word_flags(["PESKOW", "4711"])
+    d.screen_party_name("ASMA AL-ASSAD")
+    d.might_be_listed("Dmitriy Peskow")
+    ref = weakref.ref(d)
+    gc.disable()
+    try:
+        del d
+        assert ref() is None
+    finally:
+        gc.enable()

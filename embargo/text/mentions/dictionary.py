@@ -25,6 +25,7 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate, combinations, product
 from pathlib import Path
 from typing import Any
@@ -204,8 +205,13 @@ class NameDictionary:
         self._whole_words_cache: dict[tuple[str, ...], bool] = {}
         self._party_cache: dict[str, tuple[tuple[str, ...], bool]] = {}
         self.normaliser = normaliser or TokenNormaliser()
-        self._near_flags = _Remembered(self._is_near)
-        self._token_near = _Remembered(lambda token: self.is_near_list_word(self.normaliser(token)))
+        # Memos of plain functions, not of bound methods: a memo holding the
+        # dictionary would make a reference cycle, and a replaced dictionary
+        # (hundreds of MB) would then wait for the cycle collector.
+        near_flags = _Remembered(partial(_is_near, vocabulary, self._near_keys))
+        normalise = self.normaliser
+        self._near_flags = near_flags
+        self._token_near = _Remembered(lambda token: _is_near_list_word(normalise(token), near_flags))
 
     def _state(self) -> tuple[Any, ...]:
         return (
@@ -238,21 +244,9 @@ class NameDictionary:
             out.update(listed)
         return out
 
-    def _is_near(self, word: str) -> bool:
-        """``bool(near_words(word))`` without collecting the words: most words are near none."""
-        if word in self.vocabulary:
-            return True
-        if len(word) < 4:
-            return False
-        variants = _deletions(word)
-        variants.add(word)
-        return not self._near_keys.isdisjoint(variants)
-
     def is_near_list_word(self, word: str) -> bool:
         """Like :meth:`near_word` for distinctive words, remembered per word (for streams of short texts)."""
-        if len(word) < 3 or " " in word or word in _NOT_NAME_WORDS:
-            return False  # particles and legal forms do not make a name
-        return self._near_flags[word]
+        return _is_near_list_word(word, self._near_flags)
 
     def near_list_word_flags(self, tokens: list[str]) -> list[bool]:
         """``is_near_list_word(normaliser(token))`` for each raw token, remembered per token."""
@@ -623,6 +617,23 @@ def _listed_pairs(left: Iterable[str], right: Iterable[str], pairs: frozenset[in
             if (crc(b_bytes, a_head) if a <= b else crc(a_bytes, b_head)) in pairs:
                 out.append((a, b))
     return out
+
+
+def _is_near(vocabulary: frozenset[str], near_keys: frozenset[str], word: str) -> bool:
+    """``bool(near_words(word))`` without collecting the words: most words are near none."""
+    if word in vocabulary:
+        return True
+    if len(word) < 4:
+        return False
+    variants = _deletions(word)
+    variants.add(word)
+    return not near_keys.isdisjoint(variants)
+
+
+def _is_near_list_word(word: str, near_flags: dict[str, bool]) -> bool:
+    if len(word) < 3 or " " in word or word in _NOT_NAME_WORDS:
+        return False  # particles and legal forms do not make a name
+    return near_flags[word]
 
 
 def _deletions(word: str) -> set[str]:
