@@ -108,7 +108,7 @@ def scan_command(
 def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from embargo.text.batch import count_items, iter_items, scan_batch
+    from embargo.text.batch import count_items, iter_items, scan_batch_lines
     from embargo.text.scan import Scanner
 
     scanner = Scanner.load(settings(), ner=ner)
@@ -128,12 +128,12 @@ def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
         disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task("scan", total=total)
-        for record in scan_batch(
-            scanner, iter_items(path), workers=workers, on_done=lambda: bar.advance(task)
-        ):
-            if "error" in record:
+        # Without a terminal the bar is not shown: no need to advance it per document.
+        advance = (lambda: bar.advance(task)) if console.is_terminal else None
+        for line, error in scan_batch_lines(scanner, iter_items(path), workers=workers, on_done=advance):
+            if error is not None:
                 errors += 1
-                print(f"embargo: {record['error']}", file=sys.stderr)
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+                print(f"embargo: {error}", file=sys.stderr)
+            sys.stdout.write(line + "\n")
     if errors:
         print(f"embargo: {errors} of {total} documents could not be read", file=sys.stderr)

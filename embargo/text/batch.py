@@ -7,18 +7,23 @@ file never stops a batch or loses the others' results.
 
 Workers are forked from a process that has already loaded the scanner, so
 the lists, the name index and the NER pipeline are loaded once and shared
-copy-on-write instead of once per worker.
+copy-on-write instead of once per worker. :func:`scan_batch_lines` (what
+``embargo scan`` uses) has the workers encode each record's JSON line too,
+so that with many small documents (payments) the process writing the
+output is not the bottleneck.
 """
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from embargo.text.formats import ScanInputError, detect_format, read_document
 from embargo.text.scan import Scanner
@@ -97,7 +102,14 @@ def count_items(path: Path) -> int:
 # parent before forking.
 _SCANNER: Scanner | None = None
 _MAX_CHARS = 1_000_000
-_CHUNK = 64
+# Items go to the workers in chunks of at most this many documents or
+# bytes: payments are small and many (one message per task would spend more
+# on inter-process traffic than on screening), articles are large and slow.
+_CHUNK_ITEMS = 512
+_CHUNK_BYTES = 256 * 1024
+_PATH_BYTES = 16 * 1024  # what a file item is assumed to weigh (read by the worker)
+
+ItemFields = tuple[str, str | None, bytes | None, str | None, str | None]
 
 
 def scan_item(item: BatchItem, scanner: Scanner | None = None) -> dict[str, Any]:
@@ -132,6 +144,12 @@ def scan_item(item: BatchItem, scanner: Scanner | None = None) -> dict[str, Any]
     return {"id": item.id, **report.to_dict()}
 
 
+def scan_item_line(item: BatchItem, scanner: Scanner | None = None) -> tuple[str, str | None]:
+    """One item's record as its JSON line (no newline), and its error message if it has one."""
+    record = scan_item(item, scanner)
+    return json.dumps(record, ensure_ascii=False), record.get("error")
+
+
 def scan_batch(
     scanner: Scanner,
     items: Iterator[BatchItem],
@@ -145,19 +163,81 @@ def scan_batch(
     ``workers`` 0 means one per CPU; 1 (or a platform without ``fork``)
     screens in this process.
     """
+    return _run(scan_item, scanner, items, workers=workers, on_done=on_done, max_chars=max_chars)
+
+
+def scan_batch_lines(
+    scanner: Scanner,
+    items: Iterator[BatchItem],
+    *,
+    workers: int = 0,
+    on_done: Callable[[], None] | None = None,
+    max_chars: int = 1_000_000,
+) -> Iterator[tuple[str, str | None]]:
+    """:func:`scan_batch` as JSON lines ready to write, each with its error message or None.
+
+    The workers encode the JSON, so the process writing the output does
+    little more than copy lines: with many small documents (payments)
+    encoding in one process would be the bottleneck.
+    """
+    return _run(scan_item_line, scanner, items, workers=workers, on_done=on_done, max_chars=max_chars)
+
+
+_T = TypeVar("_T")
+
+
+def _run(
+    task: Callable[[BatchItem, Scanner | None], _T],
+    scanner: Scanner,
+    items: Iterator[BatchItem],
+    *,
+    workers: int,
+    on_done: Callable[[], None] | None,
+    max_chars: int,
+) -> Iterator[_T]:
     global _SCANNER, _MAX_CHARS
     _MAX_CHARS = max_chars
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for item in items:
-            yield scan_item(item, scanner)
+            yield task(item, scanner)
             if on_done:
                 on_done()
         return
     _SCANNER = scanner
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers) as pool:
-        for result in pool.imap(scan_item, items, chunksize=_CHUNK):
-            yield result
-            if on_done:
-                on_done()
+    # The loaded lists are shared with the workers copy-on-write; a garbage
+    # collection in a worker would visit (and so copy) every one of their
+    # objects. Frozen objects are left alone by the collector. (Whoever
+    # froze objects before us keeps them frozen.)
+    freeze = gc.get_freeze_count() == 0
+    if freeze:
+        gc.freeze()
+    try:
+        with context.Pool(workers) as pool:
+            for results in pool.imap(partial(_scan_chunk, task), _chunks(items)):
+                for result in results:
+                    yield result
+                    if on_done:
+                        on_done()
+    finally:
+        if freeze:
+            gc.unfreeze()
+
+
+def _chunks(items: Iterator[BatchItem]) -> Iterator[list[ItemFields]]:
+    """Items as plain tuples (cheaper to send than dataclasses), a chunk at a time."""
+    chunk: list[ItemFields] = []
+    size = 0
+    for item in items:
+        chunk.append((item.id, item.path, item.data, item.format, item.error))
+        size += len(item.data) if item.data is not None else _PATH_BYTES
+        if len(chunk) >= _CHUNK_ITEMS or size >= _CHUNK_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+def _scan_chunk(task: Callable[[BatchItem, Scanner | None], _T], chunk: list[ItemFields]) -> list[_T]:
+    return [task(BatchItem(*fields), _SCANNER) for fields in chunk]

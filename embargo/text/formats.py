@@ -19,6 +19,8 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from lxml import etree
+
 from embargo.sources.xmlsafe import hardened_parser, local
 
 FORMATS = ("text", "html", "mt103", "pacs008")
@@ -89,7 +91,10 @@ class Document:
 # --- detection -----------------------------------------------------------
 
 _MT_BLOCK4 = re.compile(r"\{4:\s*\r?\n")
-_MT_FIELD = re.compile(r"(?:^|(?<=\{4:)):(\d{2}[A-Z]?):", re.MULTILINE)
+# A field tag (":20:", ":50K:"); it only counts at the start of a line or
+# right after "{4:" (checked in code: a leading literal lets the regex
+# engine skip ahead to each colon instead of trying every position).
+_MT_TAG = re.compile(r":(\d{2}[A-Z]?):")
 _HTML_HINT = re.compile(rb"<\s*(!doctype\s+html|html|head|body|article|p|div)\b", re.IGNORECASE)
 
 
@@ -221,21 +226,19 @@ def parse_mt103(text: str, source: str) -> Document:
         if close < 0:
             raise ScanInputError(source, "MT message block 4 is not closed with '-}'", _line_of(text, start))
         end = close
-    matches = list(_MT_FIELD.finditer(text, start, end))
-    if not matches:
+    fields = _mt_fields(text, start, end)
+    if not fields:
         raise ScanInputError(source, "no MT fields (':20:' style tags) found")
     doc = Document(source, "mt103", text)
-    for i, m in enumerate(matches):
-        tag = m.group(1)
-        v_start = m.end()
-        v_end = matches[i + 1].start() if i + 1 < len(matches) else end
-        value = text[v_start:v_end].rstrip("\r\n")
-        v_end = v_start + len(value)
+    fields.append(("", end, end))
+    for i in range(len(fields) - 1):
+        tag, _, v_start = fields[i]
+        value = text[v_start : fields[i + 1][1]].rstrip("\r\n")
         number = tag[:2]
         if tag in ("70", "72"):
-            doc.segments.append(Segment(tag, v_start, v_end))
+            doc.segments.append(Segment(tag, v_start, v_start + len(value)))
         elif number in _ROLES_MT:
-            party = _mt_party(text, tag, v_start, v_end)
+            party = _mt_party(value, tag, v_start)
             if party is not None:
                 doc.parties.append(party)
         elif tag == "20":
@@ -245,51 +248,57 @@ def parse_mt103(text: str, source: str) -> Document:
     return doc
 
 
-def _mt_party(text: str, tag: str, v_start: int, v_end: int) -> Party | None:
+def _mt_fields(text: str, start: int, end: int) -> list[tuple[str, int, int]]:
+    """(tag, where the tag starts, where its value starts) of each field in ``text[start:end]``."""
+    fields = []
+    for m in _MT_TAG.finditer(text, start, end):
+        at = m.start()
+        if at == 0 or text[at - 1] == "\n" or (at >= 3 and text.startswith("{4:", at - 3)):
+            fields.append((m.group(1), at, m.end()))
+    return fields
+
+
+def _mt_party(value: str, tag: str, offset: int) -> Party | None:
+    """The party of one name/address field; ``value`` starts at ``offset`` in the message."""
     number, option = tag[:2], tag[2:]
     role = _ROLES_MT[number]
     schema = "LegalEntity" if number in ("50", "59") else "Organization"
-    lines: list[tuple[int, int]] = []  # (start, end) of each value line
-    pos = v_start
-    for raw in text[v_start:v_end].split("\n"):
-        line_end = pos + len(raw.rstrip("\r"))
-        lines.append((pos, line_end))
+    lines: list[tuple[int, str]] = []  # (offset, text) of each non-blank value line, "\r" removed
+    pos = offset
+    for raw in value.split("\n"):
+        line = raw.rstrip("\r")
+        if line.strip():
+            lines.append((pos, line))
         pos += len(raw) + 1
-    lines = [(s, e) for s, e in lines if text[s:e].strip()]
-    if (
-        lines
-        and text[lines[0][0]] == "/"
-        or (lines and option == "F" and not text[lines[0][0] : lines[0][1]].startswith("1/"))
-    ):
-        lines = lines[1:]  # account or party identifier line
+    if lines and (lines[0][1][0] == "/" or (option == "F" and not lines[0][1].startswith("1/"))):
+        del lines[0]  # account or party identifier line
     if not lines:
         return None
-    first = text[lines[0][0] : lines[0][1]].strip()
+    s0, line0 = lines[0]
+    first = line0.strip()
     if option == "A" or (not option and number not in ("50", "59") and _BIC.match(first)):
-        return Party(tag, role, "", lines[0][0], lines[0][1], "Organization", bic=first)
+        return Party(tag, role, "", s0, s0 + len(line0), "Organization", bic=first)
     if option == "F":
-        name_parts: list[tuple[int, int]] = []
+        name_parts: list[tuple[int, str]] = []
         country = None
-        for s, e in lines:
-            line = text[s:e]
+        for s, line in lines:
             if line.startswith("1/"):
-                name_parts.append((s + 2, e))
+                name_parts.append((s + 2, line[2:]))
             cm = _COUNTRY_LINE.match(line)
             if cm:
                 country = cm.group(1)
         if not name_parts:
             return None
-        s0, e0 = name_parts[0][0], name_parts[-1][1]
-        name = " ".join(text[s:e].strip() for s, e in name_parts)
-        return Party(tag, role, name, s0, e0, schema, country)
-    s0, e0 = lines[0]
+        last_start, last_line = name_parts[-1]
+        name = " ".join(part.strip() for _, part in name_parts)
+        return Party(tag, role, name, name_parts[0][0], last_start + len(last_line), schema, country)
     # Lines hold 35 characters; a name that fills its line goes on in the next.
     last = 0
-    while last + 1 < len(lines) and lines[last][1] - lines[last][0] >= _MT_LINE:
+    while last + 1 < len(lines) and len(lines[last][1]) >= _MT_LINE:
         last += 1
-    name = " ".join(text[s:e].strip() for s, e in lines[: last + 1])
-    lead = len(text[s0:e0]) - len(text[s0:e0].lstrip())
-    return Party(tag, role, name, s0 + lead, lines[last][1], schema)
+    name = " ".join(line.strip() for _, line in lines[: last + 1])
+    lead = len(line0) - len(line0.lstrip())
+    return Party(tag, role, name, s0 + lead, lines[last][0] + len(lines[last][1]), schema)
 
 
 def _line_of(text: str, offset: int) -> str:
@@ -335,8 +344,6 @@ def parse_pacs008(data: bytes, source: str) -> Document:
     Documents declaring a DTD or entities are refused outright: no real
     payment needs one, and they are how XML attacks start.
     """
-    from lxml import etree
-
     head = data[:65536]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise ScanInputError(
@@ -356,51 +363,68 @@ def parse_pacs008(data: bytes, source: str) -> Document:
     lines: list[str] = []
     parties: list[Party] = []
     segments: list[Segment] = []
-    offset = 0
-
-    def add_line(label: str, value: str) -> tuple[int, int]:
-        nonlocal offset
-        prefix = f"{label}: "
-        lines.append(prefix + value)
-        start = offset + len(prefix)
-        offset += len(prefix) + len(value) + 1
-        return start, start + len(value)
-
+    offset = 0  # where the next line starts in the rendered text
     # lxml filters the wanted elements in C; "{*}" ignores the namespace.
     for el in root.iter(*_PACS_WANTED):
-        tag = local(el.tag)
-        if tag in _PACS_PARTIES:
-            role, schema = _PACS_PARTIES[tag]
+        tag = _local_name(el.tag)
+        kind = _PACS_PARTIES.get(tag)
+        if kind is not None:
             found = _descendant_texts(el)
             name = found.get("Nm")
             bic = found.get("BICFI") or found.get("BIC") or found.get("AnyBIC")
+            if not name and not bic:
+                continue
+            value = name or bic or ""
+            start = offset + len(tag) + 2
+            offset = start + len(value) + 1
+            lines.append(f"{tag}: {value}")
             country = found.get("Ctry") or found.get("CtryOfRes")
             if name:
-                start, end = add_line(tag, name)
-                parties.append(Party(tag, role, name, start, end, schema, country, bic))
-            elif bic:
-                start, end = add_line(tag, bic)
-                parties.append(Party(tag, role, "", start, end, "Organization", country, bic))
-        elif el.text and el.text.strip():
-            value = " ".join(el.text.split())
-            start, end = add_line(tag, value)
-            segments.append(Segment(tag, start, end))
+                parties.append(Party(tag, kind[0], value, start, offset - 1, kind[1], country, bic))
+            else:
+                parties.append(Party(tag, kind[0], "", start, offset - 1, "Organization", country, bic))
+        else:
+            text = el.text
+            if text and text.strip():
+                value = " ".join(text.split())
+                start = offset + len(tag) + 2
+                offset = start + len(value) + 1
+                lines.append(f"{tag}: {value}")
+                segments.append(Segment(tag, start, offset - 1))
     if not parties and not segments:
         raise ScanInputError(source, "pacs.008 message names no party and has no remittance information")
-    return Document(source, "pacs008", "\n".join(lines) + "\n", parties, segments)
+    lines.append("")
+    return Document(source, "pacs008", "\n".join(lines), parties, segments)
 
 
 _PARTY_DETAILS = frozenset({"Nm", "BICFI", "BIC", "AnyBIC", "Ctry", "CtryOfRes"})
+_LOCAL_NAMES: dict[str, str] = {}
+
+
+def _local_name(tag: str) -> str:
+    """``local`` for element tags, remembered: a message uses a few dozen distinct tags."""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag[tag.rfind("}") + 1 :]
+        if len(_LOCAL_NAMES) < 10_000:  # bounded: tags come from untrusted input
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def _descendant_texts(el: Any) -> dict[str, str]:
-    """First text of each wanted descendant of a party element (parties do not nest)."""
+    """First text of each wanted descendant of a party element (parties do not nest).
+
+    A party holds a handful of elements: walking them all and looking their
+    names up is cheaper than having lxml match each against six wildcards.
+    """
     found: dict[str, str] = {}
-    for child in el.iterdescendants():
+    for child in el.iter():
         tag = child.tag
         if not isinstance(tag, str):
-            continue
-        local = tag[tag.rfind("}") + 1 :]
-        if local in _PARTY_DETAILS and local not in found and child.text and child.text.strip():
-            found[local] = " ".join(child.text.split())
+            continue  # comments, processing instructions
+        name = _local_name(tag)
+        if name in _PARTY_DETAILS and name not in found:
+            text = child.text
+            if text and text.strip():
+                found[name] = " ".join(text.split())
     return found

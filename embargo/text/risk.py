@@ -133,6 +133,18 @@ _PATTERNS = {
 # One pass finds every sentence that may hold any signal, so the per-category
 # regexes only run on the few sentences that need them.
 _ANY = re.compile("|".join(f"(?:{p})" for pats in LEXICON.values() for p in pats), re.IGNORECASE)
+# The same search for ASCII text, lower-cased and matched case-sensitively:
+# several times faster than IGNORECASE, and payment fields and most prose
+# sentences are ASCII. Lower-casing the pattern only changes its letters,
+# because every escape it uses (\b, \w, \s) is lower-case already.
+_ANY_LOWER = re.compile(_ANY.pattern.lower())
+
+
+def _may_hold_signal(body: str) -> bool:
+    """Whether some keyword of some category occurs in ``body`` (``_ANY.search``, faster)."""
+    if body.isascii():
+        return _ANY_LOWER.search(body.lower()) is not None
+    return _ANY.search(body) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +171,7 @@ def find_risks(text: str, sentences: list[Sentence] | None = None) -> list[RiskS
     out: list[RiskSignal] = []
     for sent in sentences:
         body = text[sent.start : sent.end]
-        if not _ANY.search(body):
+        if not _may_hold_signal(body):
             continue
         for category, pattern in _PATTERNS.items():
             keywords = [

@@ -24,6 +24,7 @@ known fields and are screened as such; only remittance text is scanned.
 from __future__ import annotations
 
 import copy
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -402,8 +403,9 @@ class Scanner:
         return hits
 
     def clear_cache(self) -> None:
-        """Forget remembered matcher answers (benchmarks measure cold documents)."""
+        """Forget remembered matcher answers and name gates (benchmarks measure cold documents)."""
         self._hit_cache.clear()
+        self.dictionary.clear_name_caches()
 
     @staticmethod
     def _role_words(state: _Doc, span: Span) -> set[str]:
@@ -499,8 +501,8 @@ class Scanner:
                                              field=party.field))  # fmt: skip
             if not party.name:
                 continue
-            exact = self.dictionary.lookup(party.name)
-            if not exact and not self.dictionary.might_be_listed_whole(party.name):
+            exact, screen = self.dictionary.screen_party_name(party.name)
+            if not screen:
                 continue
             groups = self._screen_party(party)
             if groups:
@@ -538,11 +540,12 @@ class Scanner:
         vocabulary (remembered per word), and only a run that passes the
         whole-name gate reaches the matcher.
         """
+        found = list(TOKEN.finditer(text, start, end))
+        flags = self.dictionary.near_list_word_flags([m.group() for m in found])
+        if not any(map(operator.and_, flags, flags[1:])):
+            return []  # a run needs two neighbouring list words: most fields stop here
         covered = [(m.start, m.end) for m in verbatim]
-        words = [
-            (m.start(), m.end(), self.dictionary.is_near_list_word(self.dictionary.normaliser(m.group())))
-            for m in TOKEN.finditer(text, start, end)
-        ]
+        words = [(m.start(), m.end(), flag) for m, flag in zip(found, flags, strict=True)]
         runs: list[tuple[int, int]] = []
         i = 0
         while i < len(words):

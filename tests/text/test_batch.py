@@ -73,3 +73,25 @@ def test_jsonl_payment_messages_are_screened_as_payments_by_two_processes(
     assert {r["document"]["format"] for r in records[1::2]} == {"mt103"}
     assert {r["document"]["format"] for r in records[::2]} == {"pacs008"}
     assert all(r["entities"][0]["mentions"][0]["field"] == "59" for r in records[1::2])
+
+
+def test_json_lines_are_the_records_encoded_in_input_order_across_many_chunks(
+    scanner: Scanner, tmp_path: Path
+) -> None:
+    from embargo.text.batch import _CHUNK_ITEMS, scan_batch_lines
+
+    mt103 = ":20:X{i}\n:32A:240101USD1,00\n:50K:ACME {i} LTD\n:59:/DE89\n{name}\nMOSCOW\n"
+    lines = []
+    count = _CHUNK_ITEMS * 2 + 7
+    for i in range(count):
+        name = "VLADIMIR PUTIN" if i % 97 == 0 else f"JOHN SMITH {i}"
+        lines.append(json.dumps({"id": f"m{i}", "text": mt103.format(i=i, name=name)}))
+    lines.insert(300, "{broken")
+    path = tmp_path / "payments.jsonl"
+    path.write_text("\n".join(lines), "utf-8")
+    records = list(scan_batch(scanner, iter_items(path), workers=1))
+    encoded = list(scan_batch_lines(scanner, iter_items(path), workers=2))
+    assert [line for line, _ in encoded] == [json.dumps(r, ensure_ascii=False) for r in records]
+    assert [error for _, error in encoded] == [r.get("error") for r in records]
+    assert sum(1 for r in records if r.get("entities")) == len(range(0, count, 97))
+    assert records[300]["error"].startswith(f"{path}:line 301: not JSON")

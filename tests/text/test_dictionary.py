@@ -132,3 +132,58 @@ def test_plain_word_shortcut_agrees_with_the_shared_normalisation(scanner) -> No
     for word in words:
         for form in (word, word.upper(), word.capitalize()):
             assert shortcut(form) == " ".join(normalise_name(form).split()), form
+
+
+def test_party_gate_answers_like_the_lookup_and_the_whole_name_gate() -> None:
+    names = ["Asma AL-ASSAD", "ASSAD BASHAR", "DMITRIY PESKOW", "Peskov Dmitriy Sergeevich", "ANNA NOVAK"]
+    names += ["HIZBALLAH", "Hizballah Trading Ltd", "Golden Star", "GOLDEN STARR LTD", "", "1234", "KALUME"]
+    fresh = build()
+    for name in names:
+        exact, screen = build().screen_party_name(name)
+        assert exact == fresh.lookup(name), name
+        assert screen == (bool(exact) or fresh.might_be_listed_whole(name)), name
+    assert build().screen_party_name("Asma AL-ASSAD") == (("asma",), True)
+    assert build().screen_party_name("ANNA NOVAK") == ((), False)
+
+
+def test_near_word_flags_remember_raw_tokens_and_agree_with_the_word_test() -> None:
+    d = build()
+    tokens = ["PESKOW", "Peskov", "peskv", "LONDON", "INV", "4711", "al", "Hizbalah"]
+    flags = d.near_list_word_flags(tokens)
+    assert flags == [d.is_near_list_word(d.normaliser(t)) for t in tokens]
+    assert flags[:3] == [True, True, True] and not flags[3]
+
+
+def test_whole_name_gate_needs_every_distinctive_word_of_one_list_name() -> None:
+    d = build()
+    # In any order, with one typo, with company words around it.
+    for name in [
+        "AL-ASSAD ASMA TRADING",
+        "DMITRIY PESKOW",
+        "GOLDEN STARS LTD",
+        "HIZBALAH",
+        "FAWAZ AL AKHRAS",
+    ]:
+        assert d.might_be_listed_whole(name), name
+        assert d.might_be_listed_whole(name.title()), name  # the answer is per word set, not per spelling
+    # Part of a list name, or words of two different list names, are not enough.
+    for name in ["SERGEEVICH PESKOV", "PESKOV", "ASMA PESKOV", "BASHAR", "ANNA NOVAK", "STAR TRADING LTD"]:
+        assert not d.might_be_listed_whole(name), name
+
+
+def test_a_used_dictionary_is_freed_as_soon_as_it_is_dropped() -> None:
+    """No reference cycles: a replaced dictionary must not wait for the cycle collector."""
+    import gc
+    import weakref
+
+    d = build()
+    d.near_list_word_flags(["PESKOW", "4711"])
+    d.screen_party_name("ASMA AL-ASSAD")
+    d.might_be_listed("Dmitriy Peskow")
+    ref = weakref.ref(d)
+    gc.disable()
+    try:
+        del d
+        assert ref() is None
+    finally:
+        gc.enable()

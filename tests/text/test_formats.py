@@ -173,3 +173,31 @@ def test_block_4_starting_on_the_same_line_is_read_to_its_end_marker() -> None:
     assert doc.meta["reference"] == "REF9"
     (remittance,) = doc.segments
     assert doc.text[remittance.start : remittance.end] == "INVOICE 7"
+
+
+def test_mt103_tag_lookalikes_inside_a_line_stay_part_of_the_field() -> None:
+    message = (
+        "{4::20:R1\n:32A:240101EUR5,00\n:50K:ACME LTD :52A:NOT A TAG\n:59:BETA GMBH\n:70:PAY :71A: LATER\n-}"
+    )
+    doc = read_document(message.encode(), "lookalike.fin")
+    assert doc.meta["reference"] == "R1"  # a tag right after "{4:" counts
+    assert [(p.field, p.name) for p in doc.parties] == [
+        ("50K", "ACME LTD :52A:NOT A TAG"),
+        ("59", "BETA GMBH"),
+    ]
+    (remittance,) = doc.segments
+    assert doc.text[remittance.start : remittance.end] == "PAY :71A: LATER"
+
+
+def test_pacs008_party_takes_its_first_non_empty_name_and_skips_comments() -> None:
+    data = (
+        b"<Document><FIToFICstmrCdtTrf><CdtTrfTxInf><Dbtr><!-- note --><Nm>  </Nm><?pi x?>"
+        b"<Nm>Second  Name\n Ltd</Nm><PstlAdr><Ctry>RU</Ctry></PstlAdr></Dbtr>"
+        b"<DbtrAgt><FinInstnId><BICFI>NWBKGB2LXXX</BICFI></FinInstnId></DbtrAgt>"
+        b"</CdtTrfTxInf></FIToFICstmrCdtTrf></Document>"
+    )
+    doc = read_document(data, "p.xml", "pacs008")
+    debtor, agent = doc.parties
+    assert (debtor.name, debtor.country, debtor.bic) == ("Second Name Ltd", "RU", None)
+    assert (agent.name, agent.bic, agent.schema) == ("", "NWBKGB2LXXX", "Organization")
+    assert doc.text == "Dbtr: Second Name Ltd\nDbtrAgt: NWBKGB2LXXX\n"

@@ -54,3 +54,35 @@ def test_signal_quotes_its_sentence_with_offsets() -> None:
 
 def test_ordinary_prose_raises_nothing() -> None:
     assert find_risks("The garden party was held in June. Guests enjoyed the weather.") == []
+
+
+def test_ascii_shortcut_finds_exactly_what_the_case_insensitive_search_finds() -> None:
+    import random
+    import re
+
+    from embargo.text.risk import _ANY, _may_hold_signal
+
+    # Lower-casing the pattern is only safe while every escape in it is lower-case.
+    assert not re.search(r"\\[A-Z]", _ANY.pattern)
+    rng = random.Random(7)
+    words = [
+        "the",
+        "payment",
+        "for",
+        "ofac",
+        "sdn",
+        "list",
+        "Daesh",
+        "ISIS",
+        "frozen",
+        "free",
+        "zed",
+        "sanction",
+        "sanctionsx",
+        "cartel",
+    ]
+    words += ["money-laundering", "war crime", "ship-to-ship transfer", "evade the sanctions", "INV/4711"]
+    for _ in range(3000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
+        text = "".join(ch.upper() if rng.random() < 0.3 else ch for ch in text)
+        assert _may_hold_signal(text) == bool(_ANY.search(text)), text

@@ -25,6 +25,7 @@ import zlib
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate, combinations, product
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,20 @@ class _TokenCache(dict[str, str]):
         else:
             value = " ".join(self._normalise(token).split())
         self[token] = value
+        return value
+
+
+class _Remembered(dict[str, bool]):
+    """A bounded memo of a function of one string; lookups of known keys stay in C."""
+
+    def __init__(self, compute: Callable[[str], bool]) -> None:
+        super().__init__()
+        self._compute = compute
+
+    def __missing__(self, key: str) -> bool:
+        if len(self) > _CACHE_LIMIT:
+            self.clear()
+        value = self[key] = self._compute(key)
         return value
 
 
@@ -177,11 +192,26 @@ class NameDictionary:
         #: every normalised word of every pattern, for cheap "could this be listed?" gates
         self.vocabulary = vocabulary
         self._near = near  # one-letter deletion of a list word -> the list words
+        # Every list word and every one-letter deletion of one: a word is a
+        # list word or one edit from one exactly when it, or one of its own
+        # deletions, is in this set (one C-level set test per word). Built
+        # here rather than on first use so that forked batch workers share it.
+        self._near_keys = vocabulary | frozenset(near)
         self._pairs = pairs  # hashes of word pairs (and sound-key pairs) within one list name
         self._word_sets = word_sets  # hashes of the sorted distinctive words of each list name
         self._option_cache: dict[str, tuple[bool, frozenset[str], str]] = {}
+        self._listed_spellings: dict[str, tuple[str, ...]] = {}
         self._whole_cache: dict[str, bool] = {}
+        self._whole_words_cache: dict[tuple[str, ...], bool] = {}
+        self._party_cache: dict[str, tuple[tuple[str, ...], bool]] = {}
         self.normaliser = normaliser or TokenNormaliser()
+        # Memos of plain functions, not of bound methods: a memo holding the
+        # dictionary would make a reference cycle, and a replaced dictionary
+        # (hundreds of MB) would then wait for the cycle collector.
+        near_flags = _Remembered(partial(_is_near, vocabulary, self._near_keys))
+        normalise = self.normaliser
+        self._near_flags = near_flags
+        self._token_near = _Remembered(lambda token: _is_near_list_word(normalise(token), near_flags))
 
     def _state(self) -> tuple[Any, ...]:
         return (
@@ -201,21 +231,26 @@ class NameDictionary:
         ``peskv`` is a deletion of ``peskov``; ``peskow`` and ``peskov``
         share the deletion ``pesko``; ``puttin`` deleted once is ``putin``.
         """
-        out = {word} if word in self.vocabulary else set()
+        vocabulary = self.vocabulary
+        out = {word} if word in vocabulary else set()
         if len(word) < 4:
             return out
-        out.update(self._near.get(word, ()))
-        for variant in _deletions(word):
-            if variant in self.vocabulary:
-                out.add(variant)
-            out.update(self._near.get(variant, ()))
+        variants = _deletions(word)
+        out |= variants.intersection(vocabulary)
+        variants.add(word)
+        # Set operations and map/filter keep the per-variant work in C: most
+        # words seen in payments are new and near nothing.
+        for listed in filter(None, map(self._near.get, variants)):
+            out.update(listed)
         return out
 
     def is_near_list_word(self, word: str) -> bool:
         """Like :meth:`near_word` for distinctive words, remembered per word (for streams of short texts)."""
-        if len(word) < 3 or " " in word or word in _NOT_NAME_WORDS:
-            return False  # particles and legal forms do not make a name
-        return self._options(word)[0]
+        return _is_near_list_word(word, self._near_flags)
+
+    def near_list_word_flags(self, tokens: list[str]) -> list[bool]:
+        """``is_near_list_word(normaliser(token))`` for each raw token, remembered per token."""
+        return list(map(self._token_near.__getitem__, tokens))
 
     def near_word(self, word: str) -> bool:
         """True when ``word`` is a list word or one edit away from one."""
@@ -268,32 +303,79 @@ class NameDictionary:
         parties per second because it never calls the matcher.
         """
         cached = self._whole_cache.get(name)
+        if cached is None:
+            cached = self._whole_words(self.normaliser.words(name))
+            if len(self._whole_cache) > _CACHE_LIMIT:
+                self._whole_cache.clear()
+            self._whole_cache[name] = cached
+        return cached
+
+    def screen_party_name(self, name: str) -> tuple[tuple[str, ...], bool]:
+        """Both payment-party gates at once: (entities named exactly so, whether the matcher is needed).
+
+        The same as ``(lookup(name), bool(lookup(name)) or might_be_listed_whole(name))``
+        but the name is cut into words and normalised once, and the answer
+        is remembered per name: a payment batch names the same
+        counterparties again and again.
+        """
+        cached = self._party_cache.get(name)
         if cached is not None:
             return cached
-        words = list(dict.fromkeys(self.normaliser.words(name)))[:5]
+        normalised = self.normaliser.many(TOKEN.findall(name))
+        pattern = " ".join(n for n in normalised if n)
+        found = self._automaton.get(f" {pattern} ", None) if pattern else None
+        exact = self._targets[found[0]] if found else ()
+        screen = bool(exact) or self._whole_words(
+            [w for n in normalised for w in n.split() if len(w) > 1 and w not in _NOT_NAME_WORDS]
+        )
+        if len(self._party_cache) > _CACHE_LIMIT:
+            self._party_cache.clear()
+        self._party_cache[name] = (exact, screen)
+        return exact, screen
+
+    def clear_name_caches(self) -> None:
+        """Forget the gate answers remembered per name (word-level memos stay: they hold no answers)."""
+        self._whole_cache.clear()
+        self._whole_words_cache.clear()
+        self._party_cache.clear()
+
+    def _whole_words(self, normalised_words: list[str]) -> bool:
+        """:meth:`might_be_listed_whole` for a name's normalised words (remembered per word set)."""
+        words = list(dict.fromkeys(normalised_words))[:5]
+        options: list[tuple[str, ...]] = []
+        if len(words) != 1:
+            # Pairs are built from list words only, so a word that neither is
+            # nor resembles one (most invented or foreign surnames) can pair
+            # with nothing: with fewer than two others, no list name fits.
+            options = [self._spellings_listed(w) for w in words]
+            if sum(map(bool, options)) < 2:
+                return False
+        # The answer depends only on which words there are, not their order
+        # or spelling in the message ("SAID MARKET", "Market said").
+        key = tuple(sorted(words))
+        cached = self._whole_words_cache.get(key)
+        if cached is not None:
+            return cached
         if len(words) == 1:
-            found = any(_set_key([w]) in self._word_sets for w in self._options(words[0])[1])
+            spellings = {words[0], *self._spellings_listed(words[0])}
+            found = any(_set_key([w]) in self._word_sets for w in spellings)
         else:
-            found = self._whole_subset(words)
-        if len(self._whole_cache) > _CACHE_LIMIT:
-            self._whole_cache.clear()
-        self._whole_cache[name] = found
+            found = self._whole_subset(options)
+        if len(self._whole_words_cache) > _CACHE_LIMIT:
+            self._whole_words_cache.clear()
+        self._whole_words_cache[key] = found
         return found
 
-    def _whole_subset(self, words: list[str]) -> bool:
+    def _whole_subset(self, options: list[tuple[str, ...]]) -> bool:
+        """Whether the list spellings of some two to four words make up a whole list name."""
         # Word pairs first: a list name of two or more words has each of its
         # pairs in the pair index, so most names stop here.
-        # Pairs are built from list words only, so a word that neither is
-        # nor resembles one (most invented or foreign surnames) can pair with
-        # nothing: skip it, and stop when fewer than two words are left.
-        vocabulary = self.vocabulary
-        options = [[s for s in self._options(w)[1] if s in vocabulary] for w in words]
-        if sum(1 for spellings in options if spellings) < 2:
-            return False
         pairs = self._pairs
         linked: dict[tuple[int, int], list[tuple[str, str]]] = {}
-        for i, j in combinations(range(len(words)), 2):
-            found = [(a, b) for a in options[i] for b in options[j] if _pair_key(a, b) in pairs]
+        for i, j in combinations(range(len(options)), 2):
+            if not options[i] or not options[j]:
+                continue
+            found = _listed_pairs(options[i], options[j], pairs)
             if found:
                 linked[(i, j)] = found
         sets = self._word_sets
@@ -301,13 +383,29 @@ class NameDictionary:
             if any(_set_key(pair) in sets for pair in linked[(i, j)]):
                 return True
         for size in (3, 4):
-            for combo in combinations(range(len(words)), size):
+            for combo in combinations(range(len(options)), size):
                 if not all(pair in linked for pair in combinations(combo, 2)):
                     continue
                 for spelled in product(*(options[i] for i in combo)):
                     if _set_key(spelled) in sets:
                         return True
         return False
+
+    def _spellings_listed(self, word: str) -> tuple[str, ...]:
+        """The spellings of :meth:`_options` that are list words (the only ones pairs can hold).
+
+        Those are the near words (all list words) and the list words among
+        the given-name equivalents; no sound key is needed for them.
+        """
+        cached = self._listed_spellings.get(word)
+        if cached is None:
+            listed = self.near_words(word) if self._near_flags[word] else set()
+            listed |= given_name_equivalents(word) & self.vocabulary
+            cached = tuple(listed)
+            if len(self._listed_spellings) > _CACHE_LIMIT:
+                self._listed_spellings.clear()
+            self._listed_spellings[word] = cached
+        return cached
 
     def _options(self, word: str) -> tuple[bool, frozenset[str], str]:
         """(is or is near a list word, spellings to try in pairs, sound key), remembered per word."""
@@ -430,7 +528,9 @@ class NameDictionary:
         return self._targets[found[0]] if found else ()
 
     def lookup_bic(self, bic: str) -> tuple[str, ...]:
-        code = re.sub(r"[^A-Z0-9]", "", bic.upper())
+        code = bic.upper()
+        if not (code.isascii() and code.isalnum()):  # the usual plain code needs no cleaning
+            code = re.sub(r"[^A-Z0-9]", "", code)
         return self._bics.get(code[:8], ())
 
     def scan(
@@ -498,6 +598,42 @@ def _pair_key(a: str, b: str) -> int:
     if b < a:
         a, b = b, a
     return zlib.crc32(f"{a} {b}".encode())
+
+
+def _listed_pairs(left: Iterable[str], right: Iterable[str], pairs: frozenset[int]) -> list[tuple[str, str]]:
+    """Every (a, b) of ``left`` x ``right`` whose :func:`_pair_key` is in ``pairs``.
+
+    CRC-32 can be continued, so ``crc32("a b")`` is ``crc32("b", crc32("a "))``:
+    each word's encoding and the checksum of "word " are computed once per
+    call rather than once per pair.
+    """
+    crc = zlib.crc32
+    right_parts = [(b, b.encode(), crc(f"{b} ".encode())) for b in right]
+    out = []
+    for a in left:
+        a_bytes = a.encode()
+        a_head = crc(a_bytes + b" ")
+        for b, b_bytes, b_head in right_parts:
+            if (crc(b_bytes, a_head) if a <= b else crc(a_bytes, b_head)) in pairs:
+                out.append((a, b))
+    return out
+
+
+def _is_near(vocabulary: frozenset[str], near_keys: frozenset[str], word: str) -> bool:
+    """``bool(near_words(word))`` without collecting the words: most words are near none."""
+    if word in vocabulary:
+        return True
+    if len(word) < 4:
+        return False
+    variants = _deletions(word)
+    variants.add(word)
+    return not near_keys.isdisjoint(variants)
+
+
+def _is_near_list_word(word: str, near_flags: dict[str, bool]) -> bool:
+    if len(word) < 3 or " " in word or word in _NOT_NAME_WORDS:
+        return False  # particles and legal forms do not make a name
+    return near_flags[word]
 
 
 def _deletions(word: str) -> set[str]:
