@@ -597,7 +597,7 @@ class Scanner:
         unlisted: list[UnlistedName] = []
         mention_index: list[tuple[int, int, str]] = []  # (start, end, entity id) for risk attribution
         for ref in referents:
-            mentions = [_mention_out(ref, i) for i in range(len(ref.mentions))]
+            mentions = _one_per_span([_mention_out(ref, i) for i in range(len(ref.mentions))])
             if ref.listed:
                 group = state.groups.get(ref.key) or next(
                     (g for k, g in state.groups.items() if k in ref.ids), None
@@ -750,6 +750,18 @@ def _party_dict(party: Party) -> dict[str, Any]:
         data["country"] = party.country
     data.update(start=party.start, end=party.end)
     return data
+
+
+def _one_per_span(mentions: list[MentionOut]) -> list[MentionOut]:
+    """The first mention of each span: a payment party the whole-name screen
+    and the dictionary both found is one mention, not two."""
+    seen: set[tuple[int, int]] = set()
+    out = []
+    for m in mentions:
+        if (m.start, m.end) not in seen:
+            seen.add((m.start, m.end))
+            out.append(m)
+    return out
 
 
 def _mention_out(ref: Referent, index: int) -> MentionOut:

@@ -97,6 +97,20 @@ def test_pacs008_creditor_and_remittance_name_are_screened(scanner: Scanner) -> 
     assert "gb-hmt-15805" not in ids_of(report)
 
 
+def test_payment_party_found_two_ways_is_one_mention(scanner: Scanner) -> None:
+    # A listed bank named as an agent: the party screen and the dictionary both find it.
+    message = (
+        '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>'
+        "<CdtTrfTxInf><Dbtr><Nm>John Smith</Nm></Dbtr><CdtrAgt><FinInstnId><BICFI>SABRRUMM</BICFI><Nm>Sberbank</Nm>"
+        "</FinInstnId></CdtrAgt><Cdtr><Nm>Acme Ltd</Nm></Cdtr></CdtTrfTxInf></FIToFICstmrCdtTrf></Document>"
+    )
+    report = scanner.scan(read_document(message.encode(), "msg", "pacs008")).to_dict()
+    assert report["entities"]
+    for entity in report["entities"]:
+        spans = [(m["start"], m["end"]) for m in entity["mentions"]]
+        assert len(spans) == len(set(spans))
+
+
 def test_payment_with_listed_name_in_reversed_order_is_found(scanner: Scanner) -> None:
     message = ":20:X1\n:32A:240101USD1,00\n:50K:PUTIN VLADIMIR\nMOSCOW\n:59:ACME LTD\n"
     report = scanner.scan(read_document(message.encode(), "msg", "mt103")).to_dict()
