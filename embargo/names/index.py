@@ -37,11 +37,11 @@ from embargo.model import NAME_PROPS, Entity, schemas_compatible
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, name_forms
 from embargo.names.phonetic import consonant_key, metaphone_key, vowel_key
 from embargo.names.query import IDENTIFIER_PROPS
-from embargo.names.score import fixed_weight, is_patronymic, normalise_identifier
+from embargo.names.score import fixed_weight, is_minor_token, is_patronymic, normalise_identifier
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
 from embargo.names.translit import is_abjad, script_group
 
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MIN_IDENTIFIER_CHARS = 4
 
@@ -112,6 +112,25 @@ class KeyTable:
         return found
 
 
+@dataclass(frozen=True, slots=True)
+class TokenReach:
+    """What one query token can earn in the index, ready for vectorised bounds.
+
+    ``tids`` are the indexed tokens it pairs with, in the order
+    :meth:`NameIndex.similar` lists them; ``signed`` their similarity,
+    negative where the pairing is no real word in common (an initial, or
+    a particle or legal form on the query side); ``best`` the largest
+    similarity.
+    """
+
+    tids: np.ndarray
+    signed: np.ndarray
+    best: float
+
+
+_REACHED_CACHE_IDS = 5_000_000
+
+
 def normalise_gender(value: str | None) -> str | None:
     if not value:
         return None
@@ -139,11 +158,17 @@ class NameIndex:
         self.vocab: dict[str, int] = {}
         self.tokens: list[str] = []
         self.weights: list[float] = []
+        self.weights64 = np.zeros(0, dtype=np.float64)  # the same, as arrays
+        self.weights32 = np.zeros(0, dtype=np.float32)
         self.abjad: list[bool] = []
         self.max_weight = 1.0
         # name variants
         self.var_entity = np.zeros(0, dtype=np.int32)
         self.var_tokens: list[tuple[int, ...]] = []
+        # The same token ids as one flat array: variant v holds
+        # var_token_ids[var_token_start[v] : var_token_start[v + 1]].
+        self.var_token_ids = np.zeros(0, dtype=np.int32)
+        self.var_token_start = np.zeros(1, dtype=np.int64)
         self.var_total = np.zeros(0, dtype=np.float32)
         self.var_kind: list[str] = []
         self.var_text: list[str] = []
@@ -166,9 +191,10 @@ class NameIndex:
         self.by_initial: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._similar_cache: dict[tuple[str, bool], dict[int, tuple[float, str]]] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
-        self._postings_cache: dict[
-            tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-        ] = {}
+        self._reach_cache: dict[tuple[str, bool], TokenReach] = {}
+        self._reached_cache: dict[tuple[str, bool], np.ndarray] = {}
+        self._reached_size = 0
+        self._by_letter: dict[str, np.ndarray] | None = None
         self._entity_count = 0
 
     # --- building -------------------------------------------------------------
@@ -281,6 +307,15 @@ class NameIndex:
         self.var_schema = np.array(var_schema, dtype=np.int8)
         self.var_datasets = np.array(var_datasets, dtype=np.int64)
         self.postings = [np.array(p, dtype=np.int32) for p in postings]
+        self.weights64 = np.array(self.weights, dtype=np.float64)
+        self.weights32 = self.weights64.astype(np.float32)
+        lengths = np.fromiter(
+            (len(ids) for ids in self.var_tokens), dtype=np.int64, count=len(self.var_tokens)
+        )
+        self.var_token_start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self.var_token_ids = np.fromiter(
+            (tid for ids in self.var_tokens for tid in ids), dtype=np.int32, count=int(lengths.sum())
+        )
         deletion_hashes = array("I")
         deletion_ids = array("i")
         for tid, tok in enumerate(self.tokens):
@@ -370,44 +405,64 @@ class NameIndex:
         self._similar_cache[key] = found
         return found
 
-    def postings_for(
-        self, token: str, abjad: bool = False
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Every name reached by query ``token``, once each, with what it could earn there.
+    def reach(self, token: str, abjad: bool = False) -> TokenReach:
+        """The indexed tokens query ``token`` pairs with, as arrays (see :class:`TokenReach`).
 
-        Returns (variant ids, best similarity, heaviest list-token weight,
-        whether a word other than an initial is reached), over all indexed
-        tokens similar to ``token``.
+        A single letter (an initial) pairs fully with every word starting
+        with it; only the same letter counts as a real word in common.
         """
         key = (token, abjad)
-        cached = self._postings_cache.get(key)
+        cached = self._reach_cache.get(key)
         if cached is not None:
             return cached
-        similar = self.similar(token, abjad)
-        if similar:
-            # One repeat per column rather than one small array per similar token.
-            tids = list(similar)
-            lengths = [len(self.postings[t]) for t in tids]
-            v = np.concatenate([self.postings[t] for t in tids])
-            ss = np.repeat(np.array([similar[t][0] for t in tids], dtype=np.float32), lengths)
-            ws = np.repeat(np.array([self.weights[t] for t in tids], dtype=np.float32), lengths)
-            rs = np.repeat(np.array([similar[t][1] != INITIAL for t in tids], dtype=bool), lengths)
-            order = np.argsort(v, kind="stable")
-            v = v[order]
-            starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
-            result = (
-                v[starts],
-                np.maximum.reduceat(ss[order], starts),
-                np.maximum.reduceat(ws[order], starts),
-                np.logical_or.reduceat(rs[order], starts),
-            )
+        if len(token) == 1:
+            tids = self._tokens_starting_with(token)
+            signed = np.full(len(tids), -1.0)
+            signed[tids == self.vocab.get(token, -1)] = 1.0
+            best = 1.0 if len(tids) else 0.0
         else:
-            empty = np.zeros(0, dtype=np.float32)
-            result = (np.zeros(0, dtype=np.int32), empty, empty, np.zeros(0, dtype=bool))
-        if len(self._postings_cache) > 5_000:
-            self._postings_cache.clear()
-        self._postings_cache[key] = result
+            similar = self.similar(token, abjad)
+            tids = np.fromiter(similar, dtype=np.int64, count=len(similar))
+            sims = np.fromiter((s for s, _ in similar.values()), dtype=np.float64, count=len(similar))
+            major = not is_minor_token(token)
+            signs = [1.0 if major and method != INITIAL else -1.0 for _, method in similar.values()]
+            signed = sims * np.array(signs, dtype=np.float64)
+            best = max((s for s, _ in similar.values()), default=0.0)
+        result = TokenReach(tids, signed, best)
+        if len(self._reach_cache) > 50_000:
+            self._reach_cache.clear()
+        self._reach_cache[key] = result
         return result
+
+    def names_reached(self, token: str, abjad: bool = False) -> np.ndarray:
+        """Sorted ids of the name variants holding a token that query ``token`` pairs with."""
+        key = (token, abjad)
+        cached = self._reached_cache.get(key)
+        if cached is not None:
+            return cached
+        if len(token) == 1:
+            found = self.by_initial.get(token, (np.zeros(0, dtype=np.int32),))[0]
+        else:
+            tids = self.reach(token, abjad).tids.tolist()
+            if len(tids) == 1:
+                found = self.postings[tids[0]]
+            else:
+                found = np.unique(np.concatenate([self.postings[t] for t in tids] or [np.zeros(0, np.int32)]))
+        # Common tokens reach tens of thousands of names: bound the memory, not the count.
+        if self._reached_size > _REACHED_CACHE_IDS:
+            self._reached_cache.clear()
+            self._reached_size = 0
+        self._reached_cache[key] = found
+        self._reached_size += len(found)
+        return found
+
+    def _tokens_starting_with(self, letter: str) -> np.ndarray:
+        if self._by_letter is None:
+            groups: dict[str, list[int]] = {}
+            for tid, tok in enumerate(self.tokens):
+                groups.setdefault(tok[0], []).append(tid)
+            self._by_letter = {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
+        return self._by_letter.get(letter, np.zeros(0, dtype=np.int64))
 
     def token_weight(self, token: str, similar: dict[int, tuple[float, str]]) -> float:
         """Rarity weight of a query token: its own if indexed, else its closest indexed token's."""
@@ -469,7 +524,10 @@ class NameIndex:
         state = dict(self.__dict__)
         state["_similar_cache"] = {}
         state["_schema_masks"] = {}
-        state["_postings_cache"] = {}
+        state["_reach_cache"] = {}
+        state["_reached_cache"] = {}
+        state["_reached_size"] = 0
+        state["_by_letter"] = None
         state["_format"] = FORMAT_VERSION
         return state
 
