@@ -41,7 +41,7 @@ from embargo.names.score import fixed_weight, is_minor_token, is_patronymic, nor
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
 from embargo.names.translit import is_abjad, script_group
 
-FORMAT_VERSION = 8
+FORMAT_VERSION = 9
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MIN_IDENTIFIER_CHARS = 4
 
@@ -102,14 +102,17 @@ class KeyTable:
 
     def lookup(self, keys: Iterable[str]) -> set[int]:
         wanted = np.fromiter((_key_hash(k) for k in keys), dtype=np.uint32)
+        if not len(self.keys) or not len(wanted):
+            return set()
         pos = np.searchsorted(self.keys, wanted)
-        inside = pos < len(self.keys)
-        pos, wanted = pos[inside], wanted[inside]
-        found: set[int] = set()
-        for p, h in zip(pos.tolist(), wanted.tolist(), strict=False):
-            if self.keys[p] == h:
-                found.update(self.ids[self.starts[p] : self.ends[p]].tolist())
-        return found
+        np.minimum(pos, len(self.keys) - 1, out=pos)
+        pos = pos[self.keys[pos] == wanted]
+        # The id runs of all keys found, gathered at once.
+        starts = self.starts[pos]
+        lengths = self.ends[pos] - starts
+        ends = np.cumsum(lengths)
+        where = np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+        return set(self.ids[where].tolist())
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +132,19 @@ class TokenReach:
 
 
 _REACHED_CACHE_IDS = 5_000_000
+
+
+def _bag_key(tids: Iterable[int]) -> int:
+    """A 64-bit key of a multiset of token ids: equal multisets, equal keys.
+
+    Written out rather than ``hash()`` so that a cached index means the
+    same under any Python version.
+    """
+    ids = sorted(tids)
+    key = len(ids)
+    for tid in ids:
+        key = (key * 1_000_003 + tid + 1) & 0xFFFF_FFFF_FFFF_FFFF
+    return key
 
 
 def normalise_gender(value: str | None) -> str | None:
@@ -169,6 +185,9 @@ class NameIndex:
         # var_token_ids[var_token_start[v] : var_token_start[v + 1]].
         self.var_token_ids = np.zeros(0, dtype=np.int32)
         self.var_token_start = np.zeros(1, dtype=np.int64)
+        # Variants by the multiset of their tokens (see _bag_key), for exact-name lookups.
+        self.bag_keys = np.zeros(0, dtype=np.uint64)
+        self.bag_vids = np.zeros(0, dtype=np.int32)
         self.var_total = np.zeros(0, dtype=np.float32)
         self.var_kind: list[str] = []
         self.var_text: list[str] = []
@@ -316,6 +335,12 @@ class NameIndex:
         self.var_token_ids = np.fromiter(
             (tid for ids in self.var_tokens for tid in ids), dtype=np.int32, count=int(lengths.sum())
         )
+        bags = np.fromiter(
+            (_bag_key(ids) for ids in self.var_tokens), dtype=np.uint64, count=len(self.var_tokens)
+        )
+        order = np.argsort(bags, kind="stable")
+        self.bag_keys = bags[order]
+        self.bag_vids = order.astype(np.int32)
         deletion_hashes = array("I")
         deletion_ids = array("i")
         for tid, tok in enumerate(self.tokens):
@@ -455,6 +480,15 @@ class NameIndex:
         self._reached_cache[key] = found
         self._reached_size += len(found)
         return found
+
+    def names_of_tokens(self, tids: list[int]) -> np.ndarray:
+        """Sorted ids of the variants made of exactly the tokens ``tids`` (in any order)."""
+        key = np.uint64(_bag_key(tids))
+        lo = int(np.searchsorted(self.bag_keys, key, side="left"))
+        hi = int(np.searchsorted(self.bag_keys, key, side="right"))
+        wanted = sorted(tids)
+        found = [v for v in self.bag_vids[lo:hi].tolist() if sorted(self.var_tokens[v]) == wanted]
+        return np.array(sorted(found), dtype=np.int64)
 
     def _tokens_starting_with(self, letter: str) -> np.ndarray:
         if self._by_letter is None:

@@ -229,7 +229,7 @@ class Matcher:
         reach = [index.reach(token, qname.abjad) for token in qname.tokens]
         vids = self._essential_names(qname, reach, (bound - _ROUNDING) * total_q)
         exact = self._exact_names(qname)
-        if len(exact):
+        if len(_slots_of(vids, exact)) < len(exact):
             vids = np.union1d(vids, exact)
         if mask is not None:
             vids = vids[mask[vids]]
@@ -270,14 +270,14 @@ class Matcher:
         # dropped before the list side is counted.
         alive = real & (cq + _ROUNDING >= bound)
         alive[exact_slots] = True
+        if not alive.any():
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         if not alive.all():
             pairs = pairs.restricted(alive)
             vids, cq, acc_c, acc_w = vids[alive], cq[alive], acc_c[alive], acc_w[alive]
             reached, heaviest = reached[:, alive], heaviest[:, alive]
             exact_slots = _slots_of(vids, exact)
             m = len(vids)
-            if not m:
-                return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         # The same bounds counted from the list side: each list token is
         # paired at most once, with at most its best query-token credit.
         # This is what keeps "Mohamed Mohamud" from counting one listed
@@ -304,23 +304,43 @@ class Matcher:
         reaching it, of token weight times best similarity. Take the light
         tokens while their sum stays below ``needed``: a name reached by
         those alone cannot get there, so every candidate is reached by one
-        of the rest, and only their (short) postings need reading. Common
-        words ("mohamed", "al") are then checked on the candidates only.
+        of the rest, and only their (short) postings need reading. Then
+        each name loses the credit of every token that does not reach it,
+        heaviest first, and drops out once it falls short.
         """
+        index = self.index
         gains = [w * r.best for w, r in zip(qname.weights, reach, strict=True)]
         order = sorted(range(len(gains)), key=gains.__getitem__)
+
+        def enough(credit: Any) -> Any:
+            # The margin covers float32 rounding of the credits summed later.
+            return credit * (1.0 + 1e-6) + 1e-9 >= needed
+
         light = 0.0
-        essential: list[np.ndarray] = []
+        essential: list[int] = []
         for i in order:
             light += gains[i]
-            # The margin covers float32 rounding of the credits summed later.
-            if light * (1.0 + 1e-6) + 1e-9 >= needed:
-                essential.append(self.index.names_reached(qname.tokens[i], qname.abjad))
+            if enough(light):
+                essential.append(i)
         if not essential:
             return _NO_IDS
-        if len(essential) == 1:
-            return essential[0]
-        return np.unique(np.concatenate(essential))
+        reached = [index.names_reached(qname.tokens[i], qname.abjad) for i in essential]
+        vids = reached[0] if len(reached) == 1 else np.unique(np.concatenate(reached))
+        credit = np.full(len(vids), light)
+        for i in reversed(order):
+            if len(vids) == 0 or gains[i] == 0.0 or (len(essential) == 1 and i == essential[0]):
+                continue
+            holders = index.names_reached(qname.tokens[i], qname.abjad)
+            if len(holders) == 0:
+                credit -= gains[i]
+            else:
+                at = np.searchsorted(holders, vids)
+                np.minimum(at, len(holders) - 1, out=at)
+                credit -= np.where(holders[at] == vids, 0.0, gains[i])
+            keep = enough(credit)
+            if not keep.all():
+                vids, credit = vids[keep], credit[keep]
+        return vids
 
     def _exact_names(self, qname: _QueryName) -> np.ndarray:
         """Names made of exactly the query's tokens (in any order)."""
@@ -331,10 +351,7 @@ class Matcher:
             if tid is None:
                 return _NO_IDS
             ids.append(tid)
-        wanted = sorted(ids)
-        rarest = min(ids, key=lambda t: len(index.postings[t]))
-        found = [v for v in set(index.postings[rarest].tolist()) if sorted(index.var_tokens[v]) == wanted]
-        return np.array(sorted(found), dtype=np.int64)
+        return index.names_of_tokens(ids)
 
     def _list_side_bounds(
         self,
@@ -363,13 +380,15 @@ class Matcher:
             paired = np.where(sims > 0, weights, 0.0).max(axis=0)
             cols = np.flatnonzero(credit > 0)
             if len(cols):
-                # Sum each name's credits in one fixed order (the query
-                # tokens', then their similar tokens'), so that names with
-                # the same tokens in another order get the very same bound.
-                rank = _credit_rank(qname, reach, words, len(index.tokens), pairs.tokens[cols])
                 names = pairs.names[cols]
-                cols = cols[np.argsort(names * (int(rank.max()) + 1) + rank, kind="stable")]
-                names = pairs.names[cols]
+                if len(cols) > 2 and np.bincount(names).max() > 2:
+                    # Sum each name's credits in one fixed order (the query
+                    # tokens', then their similar tokens'), so that names with
+                    # the same tokens in another order get the very same bound
+                    # (two terms add up the same either way round).
+                    rank = _credit_rank(qname, reach, words, len(index.tokens), pairs.tokens[cols])
+                    cols = cols[np.argsort(names * (int(rank.max()) + 1) + rank, kind="stable")]
+                    names = pairs.names[cols]
                 by_q = np.bincount(names, weights=credit[cols], minlength=m)
                 by_c = np.bincount(names, weights=index.weights64[pairs.tokens[cols]], minlength=m)
                 by_w = np.bincount(names, weights=paired[cols], minlength=m)
