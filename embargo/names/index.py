@@ -41,7 +41,7 @@ from embargo.names.score import fixed_weight, is_minor_token, is_patronymic, nor
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
 from embargo.names.translit import is_abjad, script_group
 
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MIN_IDENTIFIER_CHARS = 4
 
@@ -199,7 +199,11 @@ class NameIndex:
         self.schemas: list[str] = []
         self.datasets: list[str] = []
         # keys
-        self.postings: list[np.ndarray] = []
+        # Postings: token t occurs in the variants
+        # posting_ids[posting_start[t] : posting_start[t + 1]] (ascending, once
+        # per occurrence). One flat array loads far faster than one per token.
+        self.posting_ids = np.zeros(0, dtype=np.int32)
+        self.posting_start = np.zeros(1, dtype=np.int64)
         self.by_vowel: dict[str, list[int]] = {}
         self.by_metaphone: dict[str, list[int]] = {}
         self.by_consonant_abjad: dict[str, list[int]] = {}
@@ -325,7 +329,10 @@ class NameIndex:
         self.var_total = np.array(var_total, dtype=np.float32)
         self.var_schema = np.array(var_schema, dtype=np.int8)
         self.var_datasets = np.array(var_datasets, dtype=np.int64)
-        self.postings = [np.array(p, dtype=np.int32) for p in postings]
+        self.posting_start = np.concatenate(([0], np.cumsum([len(p) for p in postings]))).astype(np.int64)
+        self.posting_ids = np.fromiter(
+            (vid for p in postings for vid in p), dtype=np.int32, count=int(self.posting_start[-1])
+        )
         self.weights64 = np.array(self.weights, dtype=np.float64)
         self.weights32 = self.weights64.astype(np.float32)
         lengths = np.fromiter(
@@ -459,6 +466,10 @@ class NameIndex:
         self._reach_cache[key] = result
         return result
 
+    def postings(self, tid: int) -> np.ndarray:
+        """The variants holding token ``tid``, ascending (a view, not a copy)."""
+        return self.posting_ids[self.posting_start[tid] : self.posting_start[tid + 1]]
+
     def names_reached(self, token: str, abjad: bool = False) -> np.ndarray:
         """Sorted ids of the name variants holding a token that query ``token`` pairs with."""
         key = (token, abjad)
@@ -469,10 +480,8 @@ class NameIndex:
             found = self.by_initial.get(token, (np.zeros(0, dtype=np.int32),))[0]
         else:
             tids = self.reach(token, abjad).tids.tolist()
-            if len(tids) == 1:
-                found = self.postings[tids[0]]
-            else:
-                found = np.unique(np.concatenate([self.postings[t] for t in tids] or [np.zeros(0, np.int32)]))
+            # Once each, though a name may hold a token twice ("al ... al").
+            found = np.unique(np.concatenate([self.postings(t) for t in tids] or [np.zeros(0, np.int32)]))
         # Common tokens reach tens of thousands of names: bound the memory, not the count.
         if self._reached_size > _REACHED_CACHE_IDS:
             self._reached_cache.clear()
@@ -488,7 +497,7 @@ class NameIndex:
         hi = int(np.searchsorted(self.bag_keys, key, side="right"))
         wanted = sorted(tids)
         found = [v for v in self.bag_vids[lo:hi].tolist() if sorted(self.var_tokens[v]) == wanted]
-        return np.array(sorted(found), dtype=np.int64)
+        return np.array(sorted(found), dtype=np.int32)
 
     def _tokens_starting_with(self, letter: str) -> np.ndarray:
         if self._by_letter is None:
