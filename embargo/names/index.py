@@ -41,7 +41,7 @@ from embargo.names.score import fixed_weight, is_minor_token, is_patronymic, nor
 from embargo.names.similarity import INITIAL, INITIAL_SIMILARITY, edit_budget, token_similarity
 from embargo.names.translit import is_abjad, script_group
 
-FORMAT_VERSION = 10
+FORMAT_VERSION = 11
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MIN_IDENTIFIER_CHARS = 4
 
@@ -214,6 +214,7 @@ class NameIndex:
         self.by_initial: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._similar_cache: dict[tuple[str, bool], dict[int, tuple[float, str]]] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
+        self._variant_masks: dict[tuple[str | None, int | None], np.ndarray | None] = {}
         self._reach_cache: dict[tuple[str, bool], TokenReach] = {}
         self._reached_cache: dict[tuple[str, bool], np.ndarray] = {}
         self._reached_size = 0
@@ -534,13 +535,34 @@ class NameIndex:
         return mask
 
     def dataset_mask(self, datasets: Iterable[str] | None) -> np.ndarray | None:
+        """Which variants belong to one of ``datasets`` (None: all)."""
         if datasets is None:
             return None
-        bits = 0
-        for ds in datasets:
-            if ds in self.datasets:
-                bits |= 1 << self.datasets.index(ds)
-        return (self.var_datasets & bits) != 0
+        return self.variant_mask(None, datasets)
+
+    def variant_mask(self, schema: str | None, datasets: Iterable[str] | None) -> np.ndarray | None:
+        """Which variants a query of ``schema`` within ``datasets`` may match (None: all).
+
+        Kept per combination: a batch or an API client repeats the same few,
+        and each costs passes over every variant.
+        """
+        bits: int | None = None
+        if datasets is not None:
+            bits = 0
+            for ds in datasets:
+                if ds in self.datasets:
+                    bits |= 1 << self.datasets.index(ds)
+        key = (schema, bits)
+        if key in self._variant_masks:
+            return self._variant_masks[key]
+        mask = self.schema_mask(schema)
+        if bits is not None:
+            in_datasets = (self.var_datasets & bits) != 0
+            mask = in_datasets if mask is None else mask & in_datasets
+        if len(self._variant_masks) > 1_000:
+            self._variant_masks.clear()
+        self._variant_masks[key] = mask
+        return mask
 
     def dataset_versions(self, datasets: Iterable[str]) -> dict[str, Any]:
         return {ds: self.versions[ds]["version"] for ds in datasets if ds in self.versions}
@@ -567,6 +589,7 @@ class NameIndex:
         state = dict(self.__dict__)
         state["_similar_cache"] = {}
         state["_schema_masks"] = {}
+        state["_variant_masks"] = {}
         state["_reach_cache"] = {}
         state["_reached_cache"] = {}
         state["_reached_size"] = 0

@@ -141,7 +141,7 @@ class Matcher:
         wanted = list(datasets) if datasets is not None else query.datasets
         names = self._query_names(query)
         index = self.index
-        mask = _and(index.schema_mask(query.schema), index.dataset_mask(wanted))
+        mask = index.variant_mask(query.schema, wanted)
         best: dict[int, tuple[float, NameMatch, int, _QueryName]] = {}
         bonus = (DOB_BONUS["exact"] if query.birth_dates else 0.0) + (
             COUNTRY_AGREE if query.countries else 0.0
@@ -501,7 +501,7 @@ class Matcher:
             COUNTRY_AGREE if query.countries else 0.0
         )
         bound = min(base_floor, self._lowest_threshold(None)) - bonus
-        mask = _and(self.index.schema_mask(query.schema), self.index.dataset_mask(query.datasets))
+        mask = self.index.variant_mask(query.schema, query.datasets)
         reach: dict[int, float] = {}
         for qname in self._query_names(query):
             vids, upper = self._candidates(qname, bound, mask)
@@ -754,14 +754,6 @@ def _secondary_of(
         "gender": compare_sets([query_gender] if query_gender else [], [gender] if gender else [], "gender"),
         "identifiers": compare_identifiers(query.identifiers, list(identifiers)),
     }
-
-
-def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a & b
 
 
 _CODE_FILES = ("normalise.py", "translit.py", "phonetic.py", "similarity.py", "score.py", "index.py")
