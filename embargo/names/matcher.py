@@ -266,13 +266,14 @@ class Matcher:
         real = np.zeros(m, dtype=bool)
         real[pairs.names[pairs.signed.max(axis=0) > 0]] = True
         real[exact_slots] = True
-        # The bound below is at most cq: names it already rules out are
-        # dropped before the list side is counted.
+        # The bound below is at most cq: names it already rules out need
+        # no list side; among many candidates, they are dropped first.
         alive = real & (cq + _ROUNDING >= bound)
         alive[exact_slots] = True
         if not alive.any():
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        if not alive.all():
+        narrowed = m >= _RESTRICT_FROM and not alive.all()
+        if narrowed:
             pairs = pairs.restricted(alive)
             vids, cq, acc_c, acc_w = vids[alive], cq[alive], acc_c[alive], acc_w[alive]
             reached, heaviest = reached[:, alive], heaviest[:, alive]
@@ -295,6 +296,8 @@ class Matcher:
         upper = cq * cc**CANDIDATE_EXPONENT * (1.0 - CONFLICT_PENALTY * np.minimum(lost_q, lost_c))
         upper[exact_slots] = 1.0
         keep = upper + _ROUNDING >= bound
+        if not narrowed:
+            keep &= alive
         return vids[keep], upper[keep]
 
     def _essential_names(self, qname: _QueryName, reach: list[TokenReach], needed: float) -> np.ndarray:
@@ -304,43 +307,25 @@ class Matcher:
         reaching it, of token weight times best similarity. Take the light
         tokens while their sum stays below ``needed``: a name reached by
         those alone cannot get there, so every candidate is reached by one
-        of the rest, and only their (short) postings need reading. Then
-        each name loses the credit of every token that does not reach it,
-        heaviest first, and drops out once it falls short.
+        of the rest, and only their (short) postings need reading.
+        (Checking each candidate for the light tokens here, to drop more,
+        costs more numpy calls than it saves later.)
         """
         index = self.index
         gains = [w * r.best for w, r in zip(qname.weights, reach, strict=True)]
         order = sorted(range(len(gains)), key=gains.__getitem__)
-
-        def enough(credit: Any) -> Any:
-            # The margin covers float32 rounding of the credits summed later.
-            return credit * (1.0 + 1e-6) + 1e-9 >= needed
-
+        # The margin covers float32 rounding of the credits summed later.
+        lowest = needed * (1.0 - 1e-6) - 1e-9
         light = 0.0
         essential: list[int] = []
         for i in order:
             light += gains[i]
-            if enough(light):
+            if light >= lowest:
                 essential.append(i)
         if not essential:
             return _NO_IDS
         reached = [index.names_reached(qname.tokens[i], qname.abjad) for i in essential]
-        vids = reached[0] if len(reached) == 1 else np.unique(np.concatenate(reached))
-        credit = np.full(len(vids), light)
-        for i in reversed(order):
-            if len(vids) == 0 or gains[i] == 0.0 or (len(essential) == 1 and i == essential[0]):
-                continue
-            holders = index.names_reached(qname.tokens[i], qname.abjad)
-            if len(holders) == 0:
-                credit -= gains[i]
-            else:
-                at = np.searchsorted(holders, vids)
-                np.minimum(at, len(holders) - 1, out=at)
-                credit -= np.where(holders[at] == vids, 0.0, gains[i])
-            keep = enough(credit)
-            if not keep.all():
-                vids, credit = vids[keep], credit[keep]
-        return vids
+        return reached[0] if len(reached) == 1 else np.unique(np.concatenate(reached))
 
     def _exact_names(self, qname: _QueryName) -> np.ndarray:
         """Names made of exactly the query's tokens (in any order)."""
@@ -654,6 +639,8 @@ _SYLLABIC = frozenset({"Hani", "Hang"})
 # a bound computed on the unrounded score.
 _ROUNDING = 6e-4
 _SCRATCH = threading.local()
+# Fewer candidates than this are not worth narrowing down before the list side.
+_RESTRICT_FROM = 512
 
 
 class _Pairs:
