@@ -229,7 +229,7 @@ class Matcher:
         reach = [index.reach(token, qname.abjad) for token in qname.tokens]
         vids = self._essential_names(qname, reach, (bound - _ROUNDING) * total_q)
         exact = self._exact_names(qname)
-        if len(_slots_of(vids, exact)) < len(exact):
+        if len(exact) and len(_slots_of(vids, exact)) < len(exact):
             vids = np.union1d(vids, exact)
         if mask is not None:
             vids = vids[mask[vids]]
@@ -717,6 +717,8 @@ def _credit_rank(
 
 def _slots_of(vids: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Positions in the sorted ``vids`` of those ``values`` it holds."""
+    if not len(values):
+        return _NO_IDS
     slots = np.searchsorted(vids, values)
     inside = slots < len(vids)
     slots, values = slots[inside], values[inside]
