@@ -726,7 +726,6 @@ def _slots_of(vids: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 _NO_IDS = np.zeros(0, dtype=np.int32)
-_NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
 def _secondary_of(
