@@ -493,10 +493,9 @@ class NameIndex:
 
     def names_of_tokens(self, tids: list[int]) -> np.ndarray:
         """Sorted ids of the variants made of exactly the tokens ``tids`` (in any order)."""
-        key = _bag_key(tids)
-        lo = hi = int(np.searchsorted(self.bag_keys, np.uint64(key)))
-        while hi < len(self.bag_keys) and self.bag_keys[hi] == key:
-            hi += 1
+        key = np.uint64(_bag_key(tids))
+        lo = int(np.searchsorted(self.bag_keys, key, side="left"))
+        hi = int(np.searchsorted(self.bag_keys, key, side="right"))
         wanted = sorted(tids)
         found = [v for v in self.bag_vids[lo:hi].tolist() if sorted(self.var_tokens[v]) == wanted]
         return np.array(sorted(found), dtype=np.int32)
