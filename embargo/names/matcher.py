@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -264,7 +265,7 @@ class Matcher:
         # Only an exact full name scores on initials, particles and legal
         # forms alone; anything else needs a real word in common.
         real = np.zeros(m, dtype=bool)
-        real[pairs.names[pairs.signed.max(axis=0) > 0]] = True
+        real[pairs.names[np.maximum.reduce(pairs.signed, axis=0) > 0]] = True
         real[exact_slots] = True
         # The bound below is at most cq: names it already rules out need
         # no list side; among many candidates, they are dropped first.
@@ -361,9 +362,9 @@ class Matcher:
             weights = np.array([qname.weights[i] for i in words])[:, None]
             sims = np.abs(pairs.signed if len(words) == len(reach) else pairs.signed[words])
             # Each list token takes its best query-token credit, once per occurrence.
-            credit = (sims * weights).max(axis=0)
-            paired = np.where(sims > 0, weights, 0.0).max(axis=0)
-            cols = np.flatnonzero(credit > 0)
+            credit = np.maximum.reduce(sims * weights, axis=0)
+            paired = np.maximum.reduce(np.where(sims > 0, weights, 0.0), axis=0)
+            cols = (credit > 0).nonzero()[0]
             if len(cols):
                 names = pairs.names[cols]
                 if len(cols) > 2 and np.bincount(names).max() > 2:
@@ -372,7 +373,7 @@ class Matcher:
                     # the same tokens in another order get the very same bound
                     # (two terms add up the same either way round).
                     rank = _credit_rank(qname, reach, words, len(index.tokens), pairs.tokens[cols])
-                    cols = cols[np.argsort(names * (int(rank.max()) + 1) + rank, kind="stable")]
+                    cols = cols[(names * (int(rank.max()) + 1) + rank).argsort(kind="stable")]
                     names = pairs.names[cols]
                 by_q = np.bincount(names, weights=credit[cols], minlength=m)
                 by_c = np.bincount(names, weights=index.weights64[pairs.tokens[cols]], minlength=m)
@@ -663,8 +664,8 @@ class _Pairs:
         """The pairs of query tokens ``reach`` with the names ``vids`` (sorted)."""
         first = index.var_token_start[vids]
         lengths = index.var_token_start[vids + 1] - first
-        ends = np.cumsum(lengths)
-        tokens = index.var_token_ids[np.repeat(first - (ends - lengths), lengths) + np.arange(int(ends[-1]))]
+        ends = lengths.cumsum()
+        tokens = index.var_token_ids[(first - (ends - lengths)).repeat(lengths) + np.arange(int(ends[-1]))]
         vocab = len(index.tokens)
         table = _scratch("pairs", (max(len(reach), 4), vocab), np.float64)
         touched = _scratch("touched", (vocab,), np.bool_)
@@ -672,19 +673,19 @@ class _Pairs:
             for i, r in enumerate(reach):
                 table[i, r.tids] = r.signed
                 touched[r.tids] = True
-            cols = np.flatnonzero(touched[tokens])
+            cols = touched[tokens].nonzero()[0]
             tokens = tokens[cols]
             signed = table[: len(reach)].take(tokens, axis=1)
         finally:
             for i, r in enumerate(reach):
                 table[i, r.tids] = 0.0
                 touched[r.tids] = False
-        return cls(np.searchsorted(ends, cols, side="right"), tokens, signed)
+        return cls(ends.searchsorted(cols, side="right"), tokens, signed)
 
     def restricted(self, alive: np.ndarray) -> _Pairs:
         """The columns of the names where ``alive`` holds, renumbered among them."""
         keep = alive[self.names]
-        return _Pairs((np.cumsum(alive) - 1)[self.names[keep]], self.tokens[keep], self.signed[:, keep])
+        return _Pairs((alive.cumsum() - 1)[self.names[keep]], self.tokens[keep], self.signed[:, keep])
 
 
 def _scratch(name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
@@ -706,7 +707,7 @@ def _credit_rank(
 ) -> np.ndarray:
     """Where each of ``tokens`` first appears among the similar tokens of the query's words."""
     rank = _scratch("rank", (vocab_size,), np.int64)
-    offsets = np.cumsum([0] + [len(reach[i].tids) for i in words])
+    offsets = list(accumulate((len(reach[i].tids) for i in words), initial=0))
     # Latest first, so that the earliest appearance is what stays.
     for k in reversed(range(len(words))):
         i = words[k]
@@ -719,7 +720,7 @@ def _slots_of(vids: np.ndarray, values: np.ndarray) -> np.ndarray:
     """Positions in the sorted ``vids`` of those ``values`` it holds."""
     if not len(values):
         return _NO_IDS
-    slots = np.searchsorted(vids, values)
+    slots = vids.searchsorted(values)
     inside = slots < len(vids)
     slots, values = slots[inside], values[inside]
     return slots[vids[slots] == values]
