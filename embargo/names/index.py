@@ -15,9 +15,11 @@ reach it by:
 A query token is looked up under the same keys and each token found is
 confirmed with :func:`~embargo.names.similarity.token_similarity`, the very
 function brute-force scoring uses; so the index cannot disagree with it.
-Postings map a token to the name variants containing it, as numpy arrays,
-so that collecting candidates costs a few vectorised operations per query
-token rather than a loop over entities.
+Postings map a token to the name variants containing it, and each variant
+lists its tokens, both as flat numpy arrays with offsets: the matcher reads
+the postings of a query's heavier tokens only, then checks every query token
+against the candidates' own tokens, in a few vectorised operations per query
+name rather than a loop over entities.
 """
 
 from __future__ import annotations
