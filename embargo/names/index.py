@@ -15,9 +15,11 @@ reach it by:
 A query token is looked up under the same keys and each token found is
 confirmed with :func:`~embargo.names.similarity.token_similarity`, the very
 function brute-force scoring uses; so the index cannot disagree with it.
-Postings map a token to the name variants containing it, as numpy arrays,
-so that collecting candidates costs a few vectorised operations per query
-token rather than a loop over entities.
+Postings map a token to the name variants containing it, and each variant
+lists its tokens, both as flat numpy arrays with offsets: the matcher reads
+the postings of a query's heavier tokens only, then checks every query token
+against the candidates' own tokens, in a few vectorised operations per query
+name rather than a loop over entities.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ from embargo.model import NAME_PROPS, Entity, schemas_compatible
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, name_forms
 from embargo.names.phonetic import abjad_keys, consonant_key, metaphone_key, vowel_key
 from embargo.names.query import IDENTIFIER_PROPS
-from embargo.names.score import fixed_weight, is_patronymic, normalise_identifier
+from embargo.names.score import fixed_weight, is_minor_token, is_patronymic, normalise_identifier
 from embargo.names.similarity import (
     INITIAL,
     INITIAL_SIMILARITY,
@@ -47,7 +49,8 @@ from embargo.names.similarity import (
 )
 from embargo.names.translit import is_abjad, script_group
 
-FORMAT_VERSION = 8
+# 12: the abjad consonant keys and German respellings (8) with flat postings (11).
+FORMAT_VERSION = 12
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MIN_IDENTIFIER_CHARS = 4
 
@@ -108,14 +111,49 @@ class KeyTable:
 
     def lookup(self, keys: Iterable[str]) -> set[int]:
         wanted = np.fromiter((_key_hash(k) for k in keys), dtype=np.uint32)
+        if not len(self.keys) or not len(wanted):
+            return set()
         pos = np.searchsorted(self.keys, wanted)
-        inside = pos < len(self.keys)
-        pos, wanted = pos[inside], wanted[inside]
-        found: set[int] = set()
-        for p, h in zip(pos.tolist(), wanted.tolist(), strict=False):
-            if self.keys[p] == h:
-                found.update(self.ids[self.starts[p] : self.ends[p]].tolist())
-        return found
+        np.minimum(pos, len(self.keys) - 1, out=pos)
+        pos = pos[self.keys[pos] == wanted]
+        # The id runs of all keys found, gathered at once.
+        starts = self.starts[pos]
+        lengths = self.ends[pos] - starts
+        ends = np.cumsum(lengths)
+        where = np.repeat(starts - (ends - lengths), lengths) + np.arange(int(ends[-1]) if len(ends) else 0)
+        return set(self.ids[where].tolist())
+
+
+@dataclass(frozen=True, slots=True)
+class TokenReach:
+    """What one query token can earn in the index, ready for vectorised bounds.
+
+    ``tids`` are the indexed tokens it pairs with, in the order
+    :meth:`NameIndex.similar` lists them; ``signed`` their similarity,
+    negative where the pairing is no real word in common (an initial, or
+    a particle or legal form on the query side); ``best`` the largest
+    similarity.
+    """
+
+    tids: np.ndarray
+    signed: np.ndarray
+    best: float
+
+
+_REACHED_CACHE_IDS = 5_000_000
+
+
+def _bag_key(tids: Iterable[int]) -> int:
+    """A 64-bit key of a multiset of token ids: equal multisets, equal keys.
+
+    Written out rather than ``hash()`` so that a cached index means the
+    same under any Python version.
+    """
+    ids = sorted(tids)
+    key = len(ids)
+    for tid in ids:
+        key = (key * 1_000_003 + tid + 1) & 0xFFFF_FFFF_FFFF_FFFF
+    return key
 
 
 def normalise_gender(value: str | None) -> str | None:
@@ -145,11 +183,20 @@ class NameIndex:
         self.vocab: dict[str, int] = {}
         self.tokens: list[str] = []
         self.weights: list[float] = []
+        self.weights64 = np.zeros(0, dtype=np.float64)  # the same, as arrays
+        self.weights32 = np.zeros(0, dtype=np.float32)
         self.abjad: list[bool] = []
         self.max_weight = 1.0
         # name variants
         self.var_entity = np.zeros(0, dtype=np.int32)
         self.var_tokens: list[tuple[int, ...]] = []
+        # The same token ids as one flat array: variant v holds
+        # var_token_ids[var_token_start[v] : var_token_start[v + 1]].
+        self.var_token_ids = np.zeros(0, dtype=np.int32)
+        self.var_token_start = np.zeros(1, dtype=np.int64)
+        # Variants by the multiset of their tokens (see _bag_key), for exact-name lookups.
+        self.bag_keys = np.zeros(0, dtype=np.uint64)
+        self.bag_vids = np.zeros(0, dtype=np.int32)
         self.var_total = np.zeros(0, dtype=np.float32)
         self.var_kind: list[str] = []
         self.var_text: list[str] = []
@@ -161,7 +208,11 @@ class NameIndex:
         self.schemas: list[str] = []
         self.datasets: list[str] = []
         # keys
-        self.postings: list[np.ndarray] = []
+        # Postings: token t occurs in the variants
+        # posting_ids[posting_start[t] : posting_start[t + 1]] (ascending, once
+        # per occurrence). One flat array loads far faster than one per token.
+        self.posting_ids = np.zeros(0, dtype=np.int32)
+        self.posting_start = np.zeros(1, dtype=np.int64)
         self.by_vowel: dict[str, list[int]] = {}
         self.by_metaphone: dict[str, list[int]] = {}
         self.by_consonant_abjad: dict[str, list[int]] = {}
@@ -172,9 +223,11 @@ class NameIndex:
         self.by_initial: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._similar_cache: dict[tuple[str, bool], dict[int, tuple[float, str]]] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
-        self._postings_cache: dict[
-            tuple[str, bool], tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-        ] = {}
+        self._variant_masks: dict[tuple[str | None, int | None], np.ndarray | None] = {}
+        self._reach_cache: dict[tuple[str, bool], TokenReach] = {}
+        self._reached_cache: dict[tuple[str, bool], np.ndarray] = {}
+        self._reached_size = 0
+        self._by_letter: dict[str, np.ndarray] | None = None
         self._entity_count = 0
 
     # --- building -------------------------------------------------------------
@@ -286,7 +339,25 @@ class NameIndex:
         self.var_total = np.array(var_total, dtype=np.float32)
         self.var_schema = np.array(var_schema, dtype=np.int8)
         self.var_datasets = np.array(var_datasets, dtype=np.int64)
-        self.postings = [np.array(p, dtype=np.int32) for p in postings]
+        self.posting_start = np.concatenate(([0], np.cumsum([len(p) for p in postings]))).astype(np.int64)
+        self.posting_ids = np.fromiter(
+            (vid for p in postings for vid in p), dtype=np.int32, count=int(self.posting_start[-1])
+        )
+        self.weights64 = np.array(self.weights, dtype=np.float64)
+        self.weights32 = self.weights64.astype(np.float32)
+        lengths = np.fromiter(
+            (len(ids) for ids in self.var_tokens), dtype=np.int64, count=len(self.var_tokens)
+        )
+        self.var_token_start = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        self.var_token_ids = np.fromiter(
+            (tid for ids in self.var_tokens for tid in ids), dtype=np.int32, count=int(lengths.sum())
+        )
+        bags = np.fromiter(
+            (_bag_key(ids) for ids in self.var_tokens), dtype=np.uint64, count=len(self.var_tokens)
+        )
+        order = np.argsort(bags, kind="stable")
+        self.bag_keys = bags[order]
+        self.bag_vids = order.astype(np.int32)
         deletion_hashes = array("I")
         deletion_ids = array("i")
         for tid, tok in enumerate(self.tokens):
@@ -390,44 +461,75 @@ class NameIndex:
         self._similar_cache[key] = found
         return found
 
-    def postings_for(
-        self, token: str, abjad: bool = False
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Every name reached by query ``token``, once each, with what it could earn there.
+    def reach(self, token: str, abjad: bool = False) -> TokenReach:
+        """The indexed tokens query ``token`` pairs with, as arrays (see :class:`TokenReach`).
 
-        Returns (variant ids, best similarity, heaviest list-token weight,
-        whether a word other than an initial is reached), over all indexed
-        tokens similar to ``token``.
+        A single letter (an initial) pairs fully with every word starting
+        with it; only the same letter counts as a real word in common.
         """
         key = (token, abjad)
-        cached = self._postings_cache.get(key)
+        cached = self._reach_cache.get(key)
         if cached is not None:
             return cached
-        similar = self.similar(token, abjad)
-        if similar:
-            # One repeat per column rather than one small array per similar token.
-            tids = list(similar)
-            lengths = [len(self.postings[t]) for t in tids]
-            v = np.concatenate([self.postings[t] for t in tids])
-            ss = np.repeat(np.array([similar[t][0] for t in tids], dtype=np.float32), lengths)
-            ws = np.repeat(np.array([self.weights[t] for t in tids], dtype=np.float32), lengths)
-            rs = np.repeat(np.array([similar[t][1] != INITIAL for t in tids], dtype=bool), lengths)
-            order = np.argsort(v, kind="stable")
-            v = v[order]
-            starts = np.flatnonzero(np.r_[True, v[1:] != v[:-1]])
-            result = (
-                v[starts],
-                np.maximum.reduceat(ss[order], starts),
-                np.maximum.reduceat(ws[order], starts),
-                np.logical_or.reduceat(rs[order], starts),
-            )
+        if len(token) == 1:
+            tids = self._tokens_starting_with(token)
+            signed = np.full(len(tids), -1.0)
+            signed[tids == self.vocab.get(token, -1)] = 1.0
+            best = 1.0 if len(tids) else 0.0
         else:
-            empty = np.zeros(0, dtype=np.float32)
-            result = (np.zeros(0, dtype=np.int32), empty, empty, np.zeros(0, dtype=bool))
-        if len(self._postings_cache) > 5_000:
-            self._postings_cache.clear()
-        self._postings_cache[key] = result
+            similar = self.similar(token, abjad)
+            tids = np.fromiter(similar, dtype=np.int64, count=len(similar))
+            sims = np.fromiter((s for s, _ in similar.values()), dtype=np.float64, count=len(similar))
+            major = not is_minor_token(token)
+            signs = [1.0 if major and method != INITIAL else -1.0 for _, method in similar.values()]
+            signed = sims * np.array(signs, dtype=np.float64)
+            best = max((s for s, _ in similar.values()), default=0.0)
+        result = TokenReach(tids, signed, best)
+        if len(self._reach_cache) > 50_000:
+            self._reach_cache.clear()
+        self._reach_cache[key] = result
         return result
+
+    def postings(self, tid: int) -> np.ndarray:
+        """The variants holding token ``tid``, ascending (a view, not a copy)."""
+        return self.posting_ids[self.posting_start[tid] : self.posting_start[tid + 1]]
+
+    def names_reached(self, token: str, abjad: bool = False) -> np.ndarray:
+        """Sorted ids of the name variants holding a token that query ``token`` pairs with."""
+        key = (token, abjad)
+        cached = self._reached_cache.get(key)
+        if cached is not None:
+            return cached
+        if len(token) == 1:
+            found = self.by_initial.get(token, (np.zeros(0, dtype=np.int32),))[0]
+        else:
+            tids = self.reach(token, abjad).tids.tolist()
+            # Once each, though a name may hold a token twice ("al ... al").
+            found = np.unique(np.concatenate([self.postings(t) for t in tids] or [np.zeros(0, np.int32)]))
+        # Common tokens reach tens of thousands of names: bound the memory, not the count.
+        if self._reached_size > _REACHED_CACHE_IDS:
+            self._reached_cache.clear()
+            self._reached_size = 0
+        self._reached_cache[key] = found
+        self._reached_size += len(found)
+        return found
+
+    def names_of_tokens(self, tids: list[int]) -> np.ndarray:
+        """Sorted ids of the variants made of exactly the tokens ``tids`` (in any order)."""
+        key = np.uint64(_bag_key(tids))
+        lo = int(np.searchsorted(self.bag_keys, key, side="left"))
+        hi = int(np.searchsorted(self.bag_keys, key, side="right"))
+        wanted = sorted(tids)
+        found = [v for v in self.bag_vids[lo:hi].tolist() if sorted(self.var_tokens[v]) == wanted]
+        return np.array(sorted(found), dtype=np.int32)
+
+    def _tokens_starting_with(self, letter: str) -> np.ndarray:
+        if self._by_letter is None:
+            groups: dict[str, list[int]] = {}
+            for tid, tok in enumerate(self.tokens):
+                groups.setdefault(tok[0], []).append(tid)
+            self._by_letter = {k: np.array(v, dtype=np.int64) for k, v in groups.items()}
+        return self._by_letter.get(letter, np.zeros(0, dtype=np.int64))
 
     def token_weight(self, token: str, similar: dict[int, tuple[float, str]]) -> float:
         """Rarity weight of a query token: its own if indexed, else its closest indexed token's."""
@@ -456,13 +558,34 @@ class NameIndex:
         return mask
 
     def dataset_mask(self, datasets: Iterable[str] | None) -> np.ndarray | None:
+        """Which variants belong to one of ``datasets`` (None: all)."""
         if datasets is None:
             return None
-        bits = 0
-        for ds in datasets:
-            if ds in self.datasets:
-                bits |= 1 << self.datasets.index(ds)
-        return (self.var_datasets & bits) != 0
+        return self.variant_mask(None, datasets)
+
+    def variant_mask(self, schema: str | None, datasets: Iterable[str] | None) -> np.ndarray | None:
+        """Which variants a query of ``schema`` within ``datasets`` may match (None: all).
+
+        Kept per combination: a batch or an API client repeats the same few,
+        and each costs passes over every variant.
+        """
+        bits: int | None = None
+        if datasets is not None:
+            bits = 0
+            for ds in datasets:
+                if ds in self.datasets:
+                    bits |= 1 << self.datasets.index(ds)
+        key = (schema, bits)
+        if key in self._variant_masks:
+            return self._variant_masks[key]
+        mask = self.schema_mask(schema)
+        if bits is not None:
+            in_datasets = (self.var_datasets & bits) != 0
+            mask = in_datasets if mask is None else mask & in_datasets
+        if len(self._variant_masks) > 1_000:
+            self._variant_masks.clear()
+        self._variant_masks[key] = mask
+        return mask
 
     def dataset_versions(self, datasets: Iterable[str]) -> dict[str, Any]:
         return {ds: self.versions[ds]["version"] for ds in datasets if ds in self.versions}
@@ -489,7 +612,11 @@ class NameIndex:
         state = dict(self.__dict__)
         state["_similar_cache"] = {}
         state["_schema_masks"] = {}
-        state["_postings_cache"] = {}
+        state["_variant_masks"] = {}
+        state["_reach_cache"] = {}
+        state["_reached_cache"] = {}
+        state["_reached_size"] = 0
+        state["_by_letter"] = None
         state["_format"] = FORMAT_VERSION
         return state
 

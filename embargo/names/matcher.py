@@ -19,6 +19,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ import numpy as np
 
 from embargo.model import PERSON, Entity, schemas_compatible
 from embargo.names.explain import explain
-from embargo.names.index import NameIndex, entity_names, entity_record, normalise_gender
+from embargo.names.index import NameIndex, TokenReach, entity_names, entity_record, normalise_gender
 from embargo.names.normalise import name_forms
 from embargo.names.query import Query
 from embargo.names.score import (
@@ -49,7 +50,6 @@ from embargo.names.score import (
     folded_set,
     identifier_set,
     identifier_status,
-    is_minor_token,
     is_patronymic,
     normalise_identifier,
     parse_dates,
@@ -159,7 +159,7 @@ class Matcher:
         wanted = list(datasets) if datasets is not None else query.datasets
         names = self._query_names(query)
         index = self.index
-        mask = _and(index.schema_mask(query.schema), index.dataset_mask(wanted))
+        mask = index.variant_mask(query.schema, wanted)
         best: dict[int, tuple[float, NameMatch, int, _QueryName]] = {}
         bonus = (DOB_BONUS["exact"] if query.birth_dates else 0.0) + (
             COUNTRY_AGREE if query.countries else 0.0
@@ -249,86 +249,113 @@ class Matcher:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Variants whose score bound reaches ``bound``, with their bounds."""
         index = self.index
-        n = index.name_count
         # The least the query's weight can shrink to (soft tokens unmatched).
         total_q = sum(
             w * SOFT_SHARE if soft and not qname.syllabic else w
             for w, soft in zip(qname.weights, soft_tokens(qname.tokens), strict=True)
         )
-        if n == 0 or total_q <= 0:
+        if index.name_count == 0 or total_q <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        parts_v: list[np.ndarray] = []
-        parts_q: list[np.ndarray] = []
-        parts_c: list[np.ndarray] = []
-        parts_w: list[np.ndarray] = []
-        initials: list[tuple[np.ndarray, np.ndarray, float]] = []
-        major: list[np.ndarray] = []  # names reached by a word that is no initial, particle or legal form
-        for token, token_weight in zip(qname.tokens, qname.weights, strict=True):
-            if len(token) == 1:
-                # An initial pairs with a word starting with that letter (or
-                # the same letter): credit it fully wherever there is one.
-                v, heaviest = index.by_initial.get(token, (_NO_IDS, _NO_WEIGHTS))
-                initials.append((v, heaviest, token_weight))
-                same = index.vocab.get(token)
-                if same is not None:  # the same single letter is an exact pair
-                    major.append(index.postings[same])
-                if len(v):
-                    parts_v.append(v)
-                    parts_q.append(np.full(len(v), token_weight, dtype=np.float32))
-                    parts_c.append(heaviest)
-                    parts_w.append(np.full(len(v), token_weight, dtype=np.float32))
-                continue
-            v, sims, weights, real_word = index.postings_for(token, qname.abjad)
-            if len(v):
-                parts_v.append(v)
-                parts_q.append(sims * token_weight)
-                parts_c.append(weights)
-                parts_w.append(np.full(len(v), token_weight, dtype=np.float32))
-                if not is_minor_token(token):
-                    major.append(v[real_word])
-        if not parts_v:
+        reach = [index.reach(token, qname.abjad) for token in qname.tokens]
+        vids = self._essential_names(qname, reach, (bound - _ROUNDING) * total_q)
+        exact = self._exact_names(qname)
+        if len(exact) and len(_slots_of(vids, exact)) < len(exact):
+            vids = np.union1d(vids, exact)
+        if mask is not None:
+            vids = vids[mask[vids]]
+        if not len(vids):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        all_v = np.concatenate(parts_v)
-        # Work on the touched names only: sorting a few thousand postings is
-        # cheaper than sweeping arrays as long as the whole index.
-        vids = np.unique(all_v)
+        exact_slots = _slots_of(vids, exact)
         m = len(vids)
-        slot_of = _slot_table(index.name_count)
-        slot_of[vids] = np.arange(m, dtype=np.int32)
-        inverse = slot_of[all_v]
-        # Each query token counts once per name, with its best similarity.
-        acc_q = np.bincount(inverse, weights=np.concatenate(parts_q), minlength=m)
+        pairs = _Pairs.of(index, reach, vids)
+        # Per query token (row) and name: best similarity, heaviest list token paired.
+        rows = len(reach)
+        cells = (np.arange(rows)[:, None] * m + pairs.names).ravel()
+        best = np.zeros(rows * m)
+        np.maximum.at(best, cells, np.abs(pairs.signed).ravel())
+        sims = best.reshape(rows, m).astype(np.float32)
+        heaviest = np.zeros(rows * m, dtype=np.float32)
+        np.maximum.at(heaviest, cells, np.where(pairs.signed != 0, index.weights32[pairs.tokens], 0).ravel())
+        heaviest = heaviest.reshape(rows, m)
+        reached = sims > 0
+        weights32 = np.array(qname.weights, dtype=np.float32)[:, None]
+        gains = sims * weights32
+        paired = np.where(reached, weights32, 0)
+        # Each query token counts once per name, with its best similarity;
+        # summed token by token, in query order.
+        acc_q = np.zeros(m)
+        acc_c = np.zeros(m)
+        acc_w = np.zeros(m)
+        for i in range(rows):
+            acc_q += gains[i]
+            acc_c += heaviest[i]
+            acc_w += paired[i]
         cq = np.minimum(acc_q / total_q, 1.0)
-        acc_c = np.bincount(inverse, weights=np.concatenate(parts_c), minlength=m)
+        # Only an exact full name scores on initials, particles and legal
+        # forms alone; anything else needs a real word in common.
+        real = np.zeros(m, dtype=bool)
+        real[pairs.names[np.maximum.reduce(pairs.signed, axis=0) > 0]] = True
+        real[exact_slots] = True
+        # The bound below is at most cq: names it already rules out need
+        # no list side; among many candidates, they are dropped first.
+        alive = real & (cq + _ROUNDING >= bound)
+        alive[exact_slots] = True
+        if not alive.any():
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        narrowed = m >= _RESTRICT_FROM and not alive.all()
+        if narrowed:
+            pairs = pairs.restricted(alive)
+            vids, cq, acc_c, acc_w = vids[alive], cq[alive], acc_c[alive], acc_w[alive]
+            reached, heaviest = reached[:, alive], heaviest[:, alive]
+            exact_slots = _slots_of(vids, exact)
+            m = len(vids)
         # The same bounds counted from the list side: each list token is
         # paired at most once, with at most its best query-token credit.
         # This is what keeps "Mohamed Mohamud" from counting one listed
         # "Mohamed" twice.
-        by_list_q, by_list_c, by_list_w = self._list_side_bounds(qname, vids, initials, slot_of)
+        by_list_q, by_list_c, by_list_w = self._list_side_bounds(qname, reach, pairs, m, reached, heaviest)
         cq = np.minimum(cq, by_list_q / total_q)
         acc_c = np.minimum(acc_c, by_list_c)
         totals = np.maximum(index.var_total[vids], 1e-6)
         cc = np.minimum(acc_c / totals, 1.0)
         # Query and list weight left unpaired at the least; both sides
         # unpaired is the two-sided conflict score_name penalises.
-        acc_w = np.minimum(np.bincount(inverse, weights=np.concatenate(parts_w), minlength=m), by_list_w)
+        acc_w = np.minimum(acc_w, by_list_w)
         lost_q = np.maximum(0.0, 1.0 - acc_w / total_q)
         lost_c = np.maximum(0.0, 1.0 - cc)
         upper = cq * cc**CANDIDATE_EXPONENT * (1.0 - CONFLICT_PENALTY * np.minimum(lost_q, lost_c))
-        # Only an exact full name scores on initials, particles and legal
-        # forms alone; anything else needs a real word in common.
-        real = np.zeros(m, dtype=bool)
-        if major:
-            real[_slots_in(vids, np.concatenate(major), slot_of)] = True
-        exact = self._exact_names(qname)
-        if len(exact):
-            exact_slots = _slots_in(vids, exact, slot_of)
-            real[exact_slots] = True
-            upper[exact_slots] = 1.0
-        keep = real & (upper + _ROUNDING >= bound)
-        if mask is not None:
-            keep &= mask[vids]
+        upper[exact_slots] = 1.0
+        keep = upper + _ROUNDING >= bound
+        if not narrowed:
+            keep &= alive
         return vids[keep], upper[keep]
+
+    def _essential_names(self, qname: _QueryName, reach: list[TokenReach], needed: float) -> np.ndarray:
+        """The names that could gather ``needed`` query credit, found from the heavy tokens alone.
+
+        A name's query credit is at most the sum, over the query tokens
+        reaching it, of token weight times best similarity. Take the light
+        tokens while their sum stays below ``needed``: a name reached by
+        those alone cannot get there, so every candidate is reached by one
+        of the rest, and only their (short) postings need reading.
+        (Checking each candidate for the light tokens here, to drop more,
+        costs more numpy calls than it saves later.)
+        """
+        index = self.index
+        gains = [w * r.best for w, r in zip(qname.weights, reach, strict=True)]
+        order = sorted(range(len(gains)), key=gains.__getitem__)
+        # The margin covers float32 rounding of the credits summed later.
+        lowest = needed * (1.0 - 1e-6) - 1e-9
+        light = 0.0
+        essential: list[int] = []
+        for i in order:
+            light += gains[i]
+            if light >= lowest:
+                essential.append(i)
+        if not essential:
+            return _NO_IDS
+        reached = [index.names_reached(qname.tokens[i], qname.abjad) for i in essential]
+        return reached[0] if len(reached) == 1 else np.unique(np.concatenate(reached))
 
     def _exact_names(self, qname: _QueryName) -> np.ndarray:
         """Names made of exactly the query's tokens (in any order)."""
@@ -339,51 +366,56 @@ class Matcher:
             if tid is None:
                 return _NO_IDS
             ids.append(tid)
-        wanted = sorted(ids)
-        rarest = min(ids, key=lambda t: len(index.postings[t]))
-        found = [v for v in set(index.postings[rarest].tolist()) if sorted(index.var_tokens[v]) == wanted]
-        return np.array(sorted(found), dtype=np.int64)
+        return index.names_of_tokens(ids)
 
     def _list_side_bounds(
         self,
         qname: _QueryName,
-        vids: np.ndarray,
-        initials: list[tuple[np.ndarray, np.ndarray, float]],
-        slot_of: np.ndarray,
+        reach: list[TokenReach],
+        pairs: _Pairs,
+        m: int,
+        reached: np.ndarray,
+        heaviest: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per name in ``vids``: query credit, list weight and query weight reachable, list side."""
+        """Per name: query credit, list weight and query weight reachable, list side.
+
+        ``reached`` and ``heaviest`` say, per query token and name, whether
+        it pairs there and with how heavy a list token at most.
+        """
         index = self.index
-        credit: dict[int, float] = {}
-        paired: dict[int, float] = {}
-        for weight, similar in zip(qname.weights, qname.similar, strict=True):
-            for tid, (sim, _method) in similar.items():
-                if weight * sim > credit.get(tid, 0.0):
-                    credit[tid] = weight * sim
-                if weight > paired.get(tid, 0.0):
-                    paired[tid] = weight
-        tids = list(credit)
-        postings = [index.postings[t] for t in tids]
-        lengths = [len(p) for p in postings]
-        where = [*postings]
-        got_q = [np.repeat(np.array([credit[t] for t in tids], dtype=np.float64), lengths)]
-        got_c = [np.repeat(np.array([index.weights[t] for t in tids], dtype=np.float64), lengths)]
-        got_w = [np.repeat(np.array([paired[t] for t in tids], dtype=np.float64), lengths)]
+        by_q: np.ndarray = np.zeros(m)
+        by_c: np.ndarray = by_q
+        by_w: np.ndarray = by_q
+        words = [i for i, token in enumerate(qname.tokens) if len(token) > 1]
+        if words:
+            weights = np.array([qname.weights[i] for i in words])[:, None]
+            sims = np.abs(pairs.signed if len(words) == len(reach) else pairs.signed[words])
+            # Each list token takes its best query-token credit, once per occurrence.
+            credit = np.maximum.reduce(sims * weights, axis=0)
+            paired = np.maximum.reduce(np.where(sims > 0, weights, 0.0), axis=0)
+            cols = (credit > 0).nonzero()[0]
+            if len(cols):
+                names = pairs.names[cols]
+                if len(cols) > 2 and np.bincount(names).max() > 2:
+                    # Sum each name's credits in one fixed order (the query
+                    # tokens', then their similar tokens'), so that names with
+                    # the same tokens in another order get the very same bound
+                    # (two terms add up the same either way round).
+                    rank = _credit_rank(qname, reach, words, len(index.tokens), pairs.tokens[cols])
+                    cols = cols[(names * (int(rank.max()) + 1) + rank).argsort(kind="stable")]
+                    names = pairs.names[cols]
+                by_q = np.bincount(names, weights=credit[cols], minlength=m)
+                by_c = np.bincount(names, weights=index.weights64[pairs.tokens[cols]], minlength=m)
+                by_w = np.bincount(names, weights=paired[cols], minlength=m)
         # A query initial may pair with any list word of its letter, perhaps
         # one already credited above: adding it keeps this an upper bound.
-        for v, heaviest, weight in initials:
-            where.append(v)
-            got_q.append(np.full(len(v), weight))
-            got_c.append(heaviest.astype(np.float64))
-            got_w.append(np.full(len(v), weight))
-        slots = _slots_in(vids, np.concatenate(where), slot_of) if where else np.zeros(0, dtype=np.int64)
-        m = len(vids)
-
-        def total(parts: list[np.ndarray]) -> np.ndarray:
-            if not parts:
-                return np.zeros(m)
-            return np.bincount(slots, weights=np.concatenate(parts), minlength=m)
-
-        return total(got_q), total(got_c), total(got_w)
+        for i, token in enumerate(qname.tokens):
+            if len(token) == 1:
+                weight = qname.weights[i]
+                by_q = by_q + np.where(reached[i], weight, 0.0)
+                by_c = by_c + np.where(reached[i], heaviest[i], 0.0)
+                by_w = by_w + np.where(reached[i], weight, 0.0)
+        return by_q, by_c, by_w
 
     def _patronymic_conflict(
         self, qname: _QueryName, vid: int, pos: int, name: NameMatch, schema: str | None, brute_force: bool
@@ -536,7 +568,7 @@ class Matcher:
             COUNTRY_AGREE if query.countries else 0.0
         )
         bound = min(base_floor, self._lowest_threshold(None)) - bonus
-        mask = _and(self.index.schema_mask(query.schema), self.index.dataset_mask(query.datasets))
+        mask = self.index.variant_mask(query.schema, query.datasets)
         reach: dict[int, float] = {}
         for qname in self._query_names(query):
             vids, upper = self._candidates(qname, bound, mask)
@@ -688,34 +720,93 @@ _SYLLABIC = frozenset({"Hani", "Hang"})
 # a bound computed on the unrounded score.
 _ROUNDING = 6e-4
 _SCRATCH = threading.local()
+# Fewer candidates than this are not worth narrowing down before the list side.
+_RESTRICT_FROM = 512
 
 
-def _slot_table(size: int) -> np.ndarray:
-    """A per-thread array indexed by variant id, reused across queries.
+class _Pairs:
+    """The tokens of candidate names that some query token pairs with, one column each.
 
-    Filling it with each candidate's position among the sorted candidates
-    turns finding positions into one gather instead of a binary search per
-    posting; stale entries from earlier queries are never read for ids of
-    the current candidate set.
+    ``names[k]`` is the candidate (its position in the sorted candidate
+    ids) that column ``k`` belongs to, ``tokens[k]`` its token id, and
+    ``signed[i, k]`` the similarity of query token ``i`` to it: negative
+    where the pair is no real word in common, zero where there is none.
+    A name's tokens no query token pairs with add nothing to any bound.
     """
-    table: np.ndarray | None = getattr(_SCRATCH, "slots", None)
-    if table is None or len(table) < size:
-        table = np.zeros(max(size, 1), dtype=np.int32)
-        _SCRATCH.slots = table
+
+    def __init__(self, names: np.ndarray, tokens: np.ndarray, signed: np.ndarray) -> None:
+        self.names = names
+        self.tokens = tokens
+        self.signed = signed
+
+    @classmethod
+    def of(cls, index: NameIndex, reach: list[TokenReach], vids: np.ndarray) -> _Pairs:
+        """The pairs of query tokens ``reach`` with the names ``vids`` (sorted)."""
+        first = index.var_token_start[vids]
+        lengths = index.var_token_start[vids + 1] - first
+        ends = lengths.cumsum()
+        tokens = index.var_token_ids[(first - (ends - lengths)).repeat(lengths) + np.arange(int(ends[-1]))]
+        vocab = len(index.tokens)
+        table = _scratch("pairs", (max(len(reach), 4), vocab), np.float64)
+        touched = _scratch("touched", (vocab,), np.bool_)
+        try:
+            for i, r in enumerate(reach):
+                table[i, r.tids] = r.signed
+                touched[r.tids] = True
+            cols = touched[tokens].nonzero()[0]
+            tokens = tokens[cols]
+            signed = table[: len(reach)].take(tokens, axis=1)
+        finally:
+            for i, r in enumerate(reach):
+                table[i, r.tids] = 0.0
+                touched[r.tids] = False
+        return cls(ends.searchsorted(cols, side="right"), tokens, signed)
+
+    def restricted(self, alive: np.ndarray) -> _Pairs:
+        """The columns of the names where ``alive`` holds, renumbered among them."""
+        keep = alive[self.names]
+        return _Pairs((alive.cumsum() - 1)[self.names[keep]], self.tokens[keep], self.signed[:, keep])
+
+
+def _scratch(name: str, shape: tuple[int, ...], dtype: type) -> np.ndarray:
+    """A per-thread zeroed array of at least ``shape``, reused across queries.
+
+    Users write only what they need and put zeros back, so filling it
+    costs the entries touched, not the whole vocabulary.
+    """
+    table: np.ndarray | None = getattr(_SCRATCH, name, None)
+    if table is None or any(have < want for have, want in zip(table.shape, shape, strict=True)):
+        size = shape if table is None else tuple(max(a, b) for a, b in zip(table.shape, shape, strict=True))
+        table = np.zeros(size, dtype=dtype)
+        setattr(_SCRATCH, name, table)
     return table
 
 
-def _slots_in(vids: np.ndarray, values: np.ndarray, slot_of: np.ndarray) -> np.ndarray:
-    """Positions of ``values`` in the sorted ``vids``, as ``np.searchsorted`` gives them."""
-    slots = slot_of[values]
-    if len(values) and not np.array_equal(np.take(vids, slots, mode="clip"), values):
-        # Some value is no candidate: keep binary search's exact answer.
-        return np.searchsorted(vids, values)
-    return slots
+def _credit_rank(
+    qname: _QueryName, reach: list[TokenReach], words: list[int], vocab_size: int, tokens: np.ndarray
+) -> np.ndarray:
+    """Where each of ``tokens`` first appears among the similar tokens of the query's words."""
+    rank = _scratch("rank", (vocab_size,), np.int64)
+    offsets = list(accumulate((len(reach[i].tids) for i in words), initial=0))
+    # Latest first, so that the earliest appearance is what stays.
+    for k in reversed(range(len(words))):
+        i = words[k]
+        if qname.weights[i] > 0:
+            rank[reach[i].tids] = np.arange(offsets[k], offsets[k + 1])
+    return rank[tokens]
+
+
+def _slots_of(vids: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Positions in the sorted ``vids`` of those ``values`` it holds."""
+    if not len(values):
+        return _NO_IDS
+    slots = vids.searchsorted(values)
+    inside = slots < len(vids)
+    slots, values = slots[inside], values[inside]
+    return slots[vids[slots] == values]
 
 
 _NO_IDS = np.zeros(0, dtype=np.int32)
-_NO_WEIGHTS = np.zeros(0, dtype=np.float32)
 
 
 def _secondary_of(
@@ -732,14 +823,6 @@ def _secondary_of(
         "gender": compare_sets([query_gender] if query_gender else [], [gender] if gender else [], "gender"),
         "identifiers": compare_identifiers(query.identifiers, list(identifiers)),
     }
-
-
-def _and(a: np.ndarray | None, b: np.ndarray | None) -> np.ndarray | None:
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return a & b
 
 
 _CODE_FILES = ("normalise.py", "translit.py", "phonetic.py", "similarity.py", "score.py", "index.py")

@@ -146,3 +146,19 @@ def test_score_rounded_up_to_the_floor_is_not_lost():
     entities = [make_entity(f"e{i}", "Person", n) for i, n in enumerate(names)]
     matcher = Matcher(NameIndex.build(entities, []), Settings())
     assert_no_miss(matcher, Query(names=["sad Путин as"], schema="Person"), floor=0.7)
+
+
+def test_schema_and_dataset_filters_combine(small_index):
+    both = small_index.variant_mask("Person", ["test_list"])
+    expected = small_index.schema_mask("Person") & small_index.dataset_mask(["test_list"])
+    assert (both == expected).all()
+    assert not small_index.variant_mask("Person", ["other_list"]).any()
+    assert small_index.variant_mask(None, None) is None
+
+
+def test_name_holding_a_token_twice_is_one_candidate():
+    entities = [make_entity("twice", "Person", "Zyxo Zyxo"), make_entity("once", "Person", "Zyxo Qwert")]
+    matcher = Matcher(NameIndex.build(entities, []), Settings())
+    query = Query(names=["Zyxo Zyxo"], schema="Person")
+    assert matcher.candidates(query, floor=0.1) == ["twice", "once"]
+    assert_no_miss(matcher, query, floor=0.1)
