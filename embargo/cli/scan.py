@@ -108,14 +108,16 @@ def scan_command(
 def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from embargo.text.batch import count_items, iter_items, scan_batch_lines
+    from embargo.text.batch import count_items, holds_prose, iter_items, scan_batch_lines
     from embargo.text.scan import Scanner
 
-    scanner = Scanner.load(settings(), ner=ner)
     try:
         total = count_items(path)
+        # Payments never use NER: a batch of them starts without loading it.
+        ner = ner and holds_prose(path)
     except OSError as exc:
         raise _fail(f"{path}: {exc.strerror or exc}") from None
+    scanner = Scanner.load(settings(), ner=ner)
     errors = 0
     console = Console(stderr=True)
     with Progress(

@@ -29,6 +29,7 @@ from embargo.text.formats import ScanInputError, detect_format, read_document
 from embargo.text.scan import Scanner
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
+PAYMENT_FORMATS = frozenset({"mt103", "pacs008"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +89,19 @@ def iter_items(path: Path) -> Iterator[BatchItem]:
 def _text_format(data: bytes) -> str:
     """A ``"text"`` line holding an MT103 or pacs.008 message is screened as that payment."""
     detected = detect_format(data)
-    return detected if detected in ("mt103", "pacs008") else "text"
+    return detected if detected in PAYMENT_FORMATS else "text"
+
+
+def holds_prose(path: Path) -> bool:
+    """Whether any document of the batch is prose, which named-entity recognition reads.
+
+    A batch of payment messages never uses NER, so the caller can skip
+    loading the pipeline (a second or two and a few hundred MB). A folder's
+    files are not read ahead, so a folder counts as prose.
+    """
+    if path.is_dir():
+        return True
+    return any(item.error is None and item.format not in PAYMENT_FORMATS for item in iter_items(path))
 
 
 def count_items(path: Path) -> int:

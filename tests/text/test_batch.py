@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from embargo.text.batch import iter_items, scan_batch
+from embargo.text.batch import holds_prose, iter_items, scan_batch
 from embargo.text.scan import Scanner
 
 from .conftest import FIXTURES
@@ -95,3 +95,22 @@ def test_json_lines_are_the_records_encoded_in_input_order_across_many_chunks(
     assert [error for _, error in encoded] == [r.get("error") for r in records]
     assert sum(1 for r in records if r.get("entities")) == len(range(0, count, 97))
     assert records[300]["error"].startswith(f"{path}:line 301: not JSON")
+
+
+def test_only_a_batch_holding_prose_needs_named_entity_recognition(tmp_path: Path) -> None:
+    mt103 = (FIXTURES / "mt103.txt").read_text(encoding="utf-8")
+    payments = tmp_path / "payments.jsonl"
+    payments.write_text(
+        "\n".join(json.dumps({"id": f"p{i}", "text": mt103}) for i in range(3)) + "\nnot json\n",
+        encoding="utf-8",
+    )
+    assert not holds_prose(payments)
+    mixed = tmp_path / "mixed.jsonl"
+    mixed.write_text(
+        payments.read_text(encoding="utf-8")
+        + json.dumps({"id": "a", "text": "Asma al-Assad met bankers."})
+        + "\n",
+        encoding="utf-8",
+    )
+    assert holds_prose(mixed)
+    assert holds_prose(tmp_path)  # a folder's files are not read ahead
