@@ -49,8 +49,8 @@ from embargo.names.similarity import (
 )
 from embargo.names.translit import is_abjad, script_group
 
-# 12: the abjad consonant keys and German respellings (8) with flat postings (11).
-FORMAT_VERSION = 12
+# 13: abjad readings (8, 13) and German respellings with flat postings (11).
+FORMAT_VERSION = 13
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MIN_IDENTIFIER_CHARS = 4
 
@@ -436,6 +436,8 @@ class NameIndex:
                 if meta:
                     candidates.update(self.by_metaphone.get(meta, ()))
             if abjad:
+                # Latin tokens under their consonant key, abjad ones under all
+                # their readings: either way one of this token's readings.
                 for akey in abjad_keys(token):
                     candidates.update(self.by_consonant.get(akey, ()))
             else:

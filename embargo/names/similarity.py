@@ -72,7 +72,7 @@ def fuzzy_similarity(a: str, b: str) -> float:
     return 1.0 - distance / max(len(a), len(b))
 
 
-def abjad_similarity(abjad: str, latin: str) -> float:
+def abjad_similarity(abjad: str, latin: str, latin_abjad: bool = False) -> float:
     """How well ``latin`` fits as a vowelled spelling of the vowel-less ``abjad`` token.
 
     Arabic, Persian and Hebrew write consonants and long vowels but not
@@ -83,17 +83,19 @@ def abjad_similarity(abjad: str, latin: str) -> float:
     vowel, short vowels may be added anywhere, and a leading vowel may be
     added because a leading ayn is lost in transliteration (``mr`` / Omar).
     More agreeing consonants are stronger evidence: 0.9 from three, 0.85 for
-    two, 0.75 for one.
+    two, 0.75 for one. When ``latin`` is itself from an abjad script
+    (``latin_abjad``), the two need a reading in common.
     """
     if abjad == ALLAH_ABJAD:
         # One consonant says little: the word Allah is spelt only so many ways.
         return 0.9 if latin in ALLAH_SPELLINGS else 0.0
-    key = consonant_key(latin)
-    if not key or key not in abjad_keys(abjad):
+    shared = abjad_keys(abjad) & (abjad_keys(latin) if latin_abjad else {consonant_key(latin)})
+    if not shared:
         return 0.0
     if _abjad_pattern(abjad).fullmatch(latin) is None:
         return 0.0
-    return 0.9 if len(key) >= 3 else 0.85 if len(key) == 2 else 0.75
+    length = max(len(key) for key in shared)
+    return 0.9 if length >= 3 else 0.85 if length == 2 else 0.75
 
 
 ALLAH_ABJAD = "allh"
@@ -158,9 +160,9 @@ def phonetic_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = F
             return 0.88
     best = 0.0
     if a_abjad:
-        best = abjad_similarity(a, b)
+        best = abjad_similarity(a, b, b_abjad)
     if b_abjad:
-        best = max(best, abjad_similarity(b, a))
+        best = max(best, abjad_similarity(b, a, a_abjad))
     if best:
         return best
     ma = metaphone_key(a)
@@ -204,7 +206,7 @@ def token_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = Fals
     A query token romanised the German way is also compared as lists spell it.
     """
     sim, method = _token_similarity(a, b, a_abjad, b_abjad)
-    if sim or a_abjad:
+    if sim or a_abjad or len(b) == 1:  # an initial is compared as written
         return sim, method
     english = from_german_romanisation(a)
     if english == a:

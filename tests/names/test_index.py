@@ -162,3 +162,21 @@ def test_name_holding_a_token_twice_is_one_candidate():
     query = Query(names=["Zyxo Zyxo"], schema="Person")
     assert matcher.candidates(query, floor=0.1) == ["twice", "once"]
     assert_no_miss(matcher, query, floor=0.1)
+
+
+def test_similar_tokens_equal_a_sweep_of_the_whole_vocabulary(real_matcher):
+    """The keys find every indexed token the similarity function would pair a query token with."""
+    from embargo.names.normalise import name_tokens
+    from embargo.names.similarity import token_similarity
+
+    index = real_matcher.index
+    queries = [("انتصار العبيدي", True), ("مرتضی غلامرضا رمضان حمزة", True), ("نور الله طه", True)]
+    queries += [("ramazan intissar morteza yahia nurullah", False), ("kolokolzew jurewitsch", False)]
+    for text, abjad in queries:
+        for token in name_tokens(text):
+            swept = {
+                tid
+                for tid, listed in enumerate(index.tokens)
+                if token_similarity(token, listed, abjad, index.abjad[tid])[0] > 0
+            }
+            assert set(index.similar(token, abjad)) == swept, token
