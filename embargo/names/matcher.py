@@ -58,7 +58,7 @@ from embargo.names.score import (
     set_status,
     soft_tokens,
 )
-from embargo.names.similarity import EXACT, INITIAL, INITIAL_SIMILARITY, token_similarity
+from embargo.names.similarity import EXACT, FUZZY, INITIAL, INITIAL_SIMILARITY, token_similarity
 from embargo.names.translit import is_abjad, script_group
 from embargo.settings import Settings
 
@@ -98,6 +98,7 @@ class _QueryName:
     weights: list[float]
     syllabic: bool = False  # written in Chinese or Korean script
     partial: bool = False  # cut out of a longer query name (parentheses)
+    pinyin: bool = False  # written in Chinese characters: its syllables are exact pinyin
     # name scores already computed for this query name, by list spelling
     scored: dict[tuple[tuple[int, ...], bool, bool, bool, bool], NameMatch] = field(default_factory=dict)
 
@@ -240,8 +241,19 @@ class Matcher:
                 seen.add(tokens)
                 similar = [self.index.similar(t, abjad) for t in tokens]
                 weights = [self.index.token_weight(t, s) for t, s in zip(tokens, similar, strict=True)]
-                syllabic = script_group(text) in _SYLLABIC
-                out.append(_QueryName(text, tokens, abjad, similar, weights, syllabic, partial))
+                script = script_group(text)
+                out.append(
+                    _QueryName(
+                        text,
+                        tokens,
+                        abjad,
+                        similar,
+                        weights,
+                        script in _SYLLABIC,
+                        partial,
+                        pinyin=script == "Hani",
+                    )
+                )
         return out
 
     def _candidates(
@@ -476,7 +488,9 @@ class Matcher:
         if brute_force:
 
             def similarity(i: int, j: int) -> tuple[float, str]:
-                return token_similarity(qtokens[i], cand[j], qname.abjad, index.abjad[ctoks[j]])
+                return _credited(
+                    qname, token_similarity(qtokens[i], cand[j], qname.abjad, index.abjad[ctoks[j]])
+                )
         else:
             # The similar tokens of each query token are known: look pairs up.
             options = []
@@ -490,7 +504,7 @@ class Matcher:
                     continue
                 for j, tid in enumerate(ctoks):
                     found = similar.get(tid)
-                    if found is not None:
+                    if found is not None and (not qname.pinyin or found[1] != FUZZY):
                         options.append((found[0], weight, i, j, found[1]))
 
         return score_name(
@@ -661,7 +675,7 @@ class Matcher:
         ]
 
         def similarity(i: int, j: int) -> tuple[float, str]:
-            return token_similarity(qname.tokens[i], tokens[j], qname.abjad, abjad)
+            return _credited(qname, token_similarity(qname.tokens[i], tokens[j], qname.abjad, abjad))
 
         person = query_schema == PERSON or schema == PERSON
         syllabic = syllabic or qname.syllabic
@@ -716,6 +730,17 @@ class Matcher:
 
 
 _SYLLABIC = frozenset({"Hani", "Hang"})
+
+
+def _credited(qname: _QueryName, found: tuple[float, str]) -> tuple[float, str]:
+    """``found`` unless it is a typo-distance pair for a name written in Chinese characters.
+
+    Characters transliterate to exact pinyin, so a syllable one letter off
+    (jian / jiang) is another character, not a misspelling.
+    """
+    return (0.0, "") if qname.pinyin and found[1] == FUZZY else found
+
+
 # Final scores are rounded to three decimals, which may lift one just above
 # a bound computed on the unrounded score.
 _ROUNDING = 6e-4

@@ -272,3 +272,15 @@ def test_one_spelling_listed_for_a_person_and_a_company_is_scored_for_each_kind(
         h.id: h.explanation["name_score"] for h in matcher.match(Query(names=["Haddad"]), floor=0.0, limit=0)
     }
     assert hits["p"] <= SINGLE_TOKEN_CAP < hits["c"]
+
+
+def test_chinese_script_syllable_one_letter_off_is_another_name(small_matcher):
+    from tests.names.conftest import make_entity
+
+    listed = make_entity("zhang", "Person", "ZHANG, Jiang Ping")
+    same = small_matcher.score(Query(names=["张江平"], schema="Person"), listed)
+    other = small_matcher.score(Query(names=["张建平"], schema="Person"), listed)  # Jian, not Jiang
+    assert same is not None and same.match
+    assert other is not None and not other.match
+    # A Latin query keeps its typo tolerance: "Jaing" is a slip, not a different name.
+    assert small_matcher.score(Query(names=["Zhang Jaing Ping"], schema="Person"), listed).match
