@@ -419,38 +419,30 @@ class NameIndex:
         found: dict[int, tuple[float, str]] = {}
         if len(token) > 1:
             candidates: set[int] = set()
-            exact = self.vocab.get(token)
-            if exact is not None:
-                candidates.add(exact)
-            for eq in given_name_equivalents(token):
-                tid = self.vocab.get(eq)
-                if tid is not None:
-                    candidates.add(tid)
-            if token in LEGAL_FORM_TOKENS:
-                candidates.update(self.vocab[t] for t in LEGAL_FORM_TOKENS if t in self.vocab)
             # A German-romanised token is looked up as lists spell it too.
             english = token if abjad else from_german_romanisation(token)
-            for spelling in {token, english}:
+            spellings = {token, english}
+            for spelling in spellings:
+                for same in (spelling, *given_name_equivalents(spelling)):
+                    tid = self.vocab.get(same)
+                    if tid is not None:
+                        candidates.add(tid)
+                if spelling in LEGAL_FORM_TOKENS:
+                    candidates.update(self.vocab[t] for t in LEGAL_FORM_TOKENS if t in self.vocab)
                 candidates.update(self.by_vowel.get(vowel_key(spelling), ()))
                 meta = metaphone_key(spelling)
                 if meta:
                     candidates.update(self.by_metaphone.get(meta, ()))
+                budget = edit_budget(len(spelling))
+                if budget:
+                    candidates.update(self.by_deletion.lookup(deletions(spelling, budget)))
+                if not abjad:
+                    candidates.update(self.by_consonant_abjad.get(consonant_key(spelling), ()))
             if abjad:
                 # Latin tokens under their consonant key, abjad ones under all
                 # their readings: either way one of this token's readings.
                 for akey in abjad_keys(token):
                     candidates.update(self.by_consonant.get(akey, ()))
-            else:
-                candidates.update(self.by_consonant_abjad.get(consonant_key(token), ()))
-            for spelling in {token, english}:
-                budget = edit_budget(len(spelling))
-                if budget:
-                    candidates.update(self.by_deletion.lookup(deletions(spelling, budget)))
-            if english != token:
-                tid = self.vocab.get(english)
-                if tid is not None:
-                    candidates.add(tid)
-                candidates.update(self.by_consonant_abjad.get(consonant_key(english), ()))
             for tid in candidates:
                 sim, method = token_similarity(token, self.tokens[tid], abjad, self.abjad[tid])
                 if sim > 0.0:
