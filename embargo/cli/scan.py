@@ -108,13 +108,12 @@ def scan_command(
 def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from embargo.text.batch import count_items, holds_prose, iter_items, scan_batch_lines
+    from embargo.text.batch import iter_items, scan_batch_lines, survey
     from embargo.text.scan import Scanner
 
     try:
-        total = count_items(path)
-        # Payments never use NER: a batch of them starts without loading it.
-        ner = ner and holds_prose(path)
+        total, prose = survey(path)
+        ner = ner and prose  # payments never use NER: a batch of them starts without loading it
     except OSError as exc:
         raise _fail(f"{path}: {exc.strerror or exc}") from None
     scanner = Scanner.load(settings(), ner=ner)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import orjson
 
 from embargo.model import NAME_PROPS, Entity, schemas_compatible
 from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents, name_forms
@@ -68,15 +69,6 @@ class EntityRecord:
     countries: list[str] = field(default_factory=list)
     gender: str | None = None
     identifiers: list[str] = field(default_factory=list)
-
-
-def _json_loads(text: str) -> Any:
-    """orjson decodes a hit's properties several times faster, when installed."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - depends on the environment
-        return json.loads(text)
-    return orjson.loads(text)
 
 
 def deletions(token: str, budget: int) -> set[str]:
@@ -286,7 +278,7 @@ class NameIndex:
             caption=self.ent_caption[pos],
             schema=self.ent_schema[pos],
             datasets=list(self.ent_datasets[pos]),
-            properties=_json_loads(self.ent_properties[pos]),
+            properties=orjson.loads(self.ent_properties[pos]),  # several times faster than json
             birth_dates=list(self.ent_birth_dates[pos]),
             countries=list(self.ent_countries[pos]),
             gender=self.ent_gender[pos],

@@ -116,6 +116,7 @@ class Matcher:
         self.index = index
         self.settings = settings or Settings()
         self._var_entities: list[int] | None = None  # filled on first use
+        self._positions: dict[str, int] | None = None  # entity id -> position, on first use
 
     # --- thresholds -------------------------------------------------------------
 
@@ -432,15 +433,9 @@ class Matcher:
     def _patronymic_conflict(
         self, qname: _QueryName, vid: int, pos: int, name: NameMatch, schema: str | None, brute_force: bool
     ) -> NameMatch:
-        """Withdraw the leniency for a missing patronymic when the entity has another one.
-
-        "Dmitry Sergeyevich Peskov" against an alias "Dmitry PESKOV" of
-        Dmitry *Nikolaevich* Peskov is a conflict, not an omission.
-        """
-        listed = self.index.ent_patronymics[pos]
-        for token in name.unmatched_query:
-            if is_patronymic(token) and not any(token_similarity(token, p)[0] > 0 for p in listed):
-                return self._score_variant(qname, vid, pos, schema, brute_force, soften=False)
+        """Withdraw the leniency for a missing patronymic when the entity has another one."""
+        if _other_patronymic(name.unmatched_query, self.index.ent_patronymics[pos]):
+            return self._score_variant(qname, vid, pos, schema, brute_force, soften=False)
         return name
 
     def _score_variant(
@@ -504,7 +499,7 @@ class Matcher:
                     continue
                 for j, tid in enumerate(ctoks):
                     found = similar.get(tid)
-                    if found is not None and (not qname.pinyin or found[1] != FUZZY):
+                    if found is not None and not _typo_blind(qname, found[1]):
                         options.append((found[0], weight, i, j, found[1]))
 
         return score_name(
@@ -587,7 +582,7 @@ class Matcher:
         for qname in self._query_names(query):
             vids, upper = self._candidates(qname, bound, mask)
             for vid, up in zip(vids.tolist(), upper.tolist(), strict=True):
-                pos = int(self.index.var_entity[vid])
+                pos = self._var_entity()[vid]
                 reach[pos] = max(reach.get(pos, 0.0), up)
         for pos in self._identifier_hits(query, query.datasets, mask):
             reach[pos] = max(reach.get(pos, 0.0), 1.0)
@@ -652,11 +647,9 @@ class Matcher:
         )
 
     def _position(self, entity_id: str) -> int | None:
-        positions = self.__dict__.get("_positions")
-        if positions is None:
-            positions = {eid: i for i, eid in enumerate(self.index.ent_id)}
-            self.__dict__["_positions"] = positions
-        return positions.get(entity_id)
+        if self._positions is None:
+            self._positions = {eid: i for i, eid in enumerate(self.index.ent_id)}
+        return self._positions.get(entity_id)
 
     def _score_tokens(
         self,
@@ -677,32 +670,22 @@ class Matcher:
         def similarity(i: int, j: int) -> tuple[float, str]:
             return _credited(qname, token_similarity(qname.tokens[i], tokens[j], qname.abjad, abjad))
 
-        person = query_schema == PERSON or schema == PERSON
-        syllabic = syllabic or qname.syllabic
-        name = score_name(
-            qname.tokens,
-            qname.weights,
-            tokens,
-            weights,
-            similarity,
-            person=person,
-            rare_weight=index.rare_weight,
-            syllabic=syllabic,
-        )
-        if name.unmatched_query and patronymics:
-            for token in name.unmatched_query:
-                if is_patronymic(token) and not any(token_similarity(token, p)[0] > 0 for p in patronymics):
-                    return score_name(
-                        qname.tokens,
-                        qname.weights,
-                        tokens,
-                        weights,
-                        similarity,
-                        person=person,
-                        soften=False,
-                        rare_weight=index.rare_weight,
-                        syllabic=syllabic,
-                    )
+        def scored(soften: bool) -> NameMatch:
+            return score_name(
+                qname.tokens,
+                qname.weights,
+                tokens,
+                weights,
+                similarity,
+                person=query_schema == PERSON or schema == PERSON,
+                soften=soften,
+                rare_weight=index.rare_weight,
+                syllabic=syllabic or qname.syllabic,
+            )
+
+        name = scored(soften=True)
+        if _other_patronymic(name.unmatched_query, patronymics):
+            return scored(soften=False)
         return name
 
     def _hit(
@@ -732,13 +715,31 @@ class Matcher:
 _SYLLABIC = frozenset({"Hani", "Hang"})
 
 
-def _credited(qname: _QueryName, found: tuple[float, str]) -> tuple[float, str]:
-    """``found`` unless it is a typo-distance pair for a name written in Chinese characters.
+def _typo_blind(qname: _QueryName, method: str) -> bool:
+    """Whether a pair found by ``method`` earns nothing for this query name.
 
-    Characters transliterate to exact pinyin, so a syllable one letter off
-    (jian / jiang) is another character, not a misspelling.
+    Chinese characters transliterate to exact pinyin, so for a name written
+    in them a syllable one letter off (jian / jiang) is another character,
+    not a misspelling.
     """
-    return (0.0, "") if qname.pinyin and found[1] == FUZZY else found
+    return qname.pinyin and method == FUZZY
+
+
+def _credited(qname: _QueryName, found: tuple[float, str]) -> tuple[float, str]:
+    """``found``, or no similarity where :func:`_typo_blind` says so."""
+    return (0.0, "") if _typo_blind(qname, found[1]) else found
+
+
+def _other_patronymic(unmatched_query: Iterable[str], listed: tuple[str, ...]) -> bool:
+    """Whether the query's unmatched patronymic differs from every one the entity has.
+
+    "Dmitry Sergeyevich Peskov" against an alias "Dmitry PESKOV" of Dmitry
+    *Nikolaevich* Peskov is a conflict, not an omission.
+    """
+    return bool(listed) and any(
+        is_patronymic(token) and not any(token_similarity(token, p)[0] > 0 for p in listed)
+        for token in unmatched_query
+    )
 
 
 # Final scores are rounded to three decimals, which may lift one just above

@@ -250,11 +250,14 @@ _DIN_TAIL = re.compile(
     r"^([a-z]{3,}?)(?:uddin|uddeen|udin|udeen|eddin|eddine|eddeen|eddeene|edin|edine|addin|iddin|oddin"
     r"|aldin|aldeen|eldin|eldine|oudine|oudin)$"
 )
-_ALLAH_SPELLINGS = frozenset({"allah", "ullah", "ollah", "illah", "alla", "ulla"})
+# How lists write the word Allah on its own, and how its Arabic spelling الله
+# transliterates (the article is not split off it).
+ALLAH_SPELLINGS = frozenset({"allah", "ullah", "ollah", "illah", "alla", "ulla", "allahu"})
+ALLAH_ABJAD = "allh"
 _DIN_SPELLINGS = frozenset({"din", "deen", "dine", "dean"})
 _DIN_ARTICLES = frozenset({"al", "ud", "ad", "ed", "ul", "el"})
 # The same in transliterated Arabic script: الله -> allh, الدین -> al dyn.
-_ABJAD_ALLAH_TAIL = re.compile(r"^([a-z]{2,}?)allh$")
+_ABJAD_ALLAH_TAIL = re.compile(rf"^([a-z]{{2,}}?){ALLAH_ABJAD}$")
 _ABJAD_DIN_TAIL = re.compile(r"^([a-z]{2,}?)aldyn$")
 _ABJAD_ABD = re.compile(r"^bdal([a-z]{3,})$")
 
@@ -267,7 +270,7 @@ def split_compounds(tokens: list[str], abjad: bool = False) -> list[str]:
             if token != "bdallh" and (m := _ABJAD_ABD.match(token)):
                 out += ["bd", "al", m.group(1)]
             elif m := _ABJAD_ALLAH_TAIL.match(token):
-                out += [m.group(1), "allh"]
+                out += [m.group(1), ALLAH_ABJAD]
             elif m := _ABJAD_DIN_TAIL.match(token):
                 out += [m.group(1), "al", "dyn"]
             else:
@@ -277,7 +280,7 @@ def split_compounds(tokens: list[str], abjad: bool = False) -> list[str]:
             out += [m.group(1), "allah"]
         elif m := _DIN_TAIL.match(token):
             out += [m.group(1), "al", "din"]
-        elif i > 0 and token in _ALLAH_SPELLINGS:
+        elif i > 0 and token in ALLAH_SPELLINGS:
             out.append("allah")
         elif token in _DIN_ARTICLES and i + 1 < len(tokens) and tokens[i + 1] in _DIN_SPELLINGS and out:
             out.append("al")
@@ -338,13 +341,14 @@ def name_forms(text: str, schema: str | None = None) -> list[tuple[tuple[str, ..
         if not tokens:
             continue
         spellings = [tokens]
-        if script_group(part) in ("Hani", "Hang") and len(tokens) >= 3 and all(len(t) <= 6 for t in tokens):
+        syllabic = script_group(part) in ("Hani", "Hang")
+        if syllabic and len(tokens) >= 3 and all(len(t) <= 6 for t in tokens):
             spellings.append((tokens[0], "".join(tokens[1:])))
             spellings.append(("".join(tokens[:-2]), "".join(tokens[-2:])))
         joined = _join_particles(tokens)
         if joined != tokens:
             spellings.append(joined)
-        if script_group(part) not in ("Hani", "Hang"):
+        if not syllabic:
             apart = tuple(split_compounds(list(tokens), abjad=is_abjad(part)))
             if apart != tokens:
                 spellings.append(apart)

@@ -102,11 +102,15 @@ def consonant_key(token: str) -> str:
     for a, b in _DIGRAPHS:
         if a in token:
             token = token.replace(a, b)
+    return _skeleton(token)
+
+
+def _skeleton(token: str) -> str:
+    """The consonants of a token whose digraphs are already folded."""
     # w and y stand for long vowels in romanised Arabic (mhmwd, hsyn), and
     # waw is romanised v as often as w or u (alvi / lwy).
-    token = _VOWEL_LETTERS.sub("", token).translate(_LETTERS)
+    token = _REPEAT.sub(r"\1", _VOWEL_LETTERS.sub("", token).translate(_LETTERS))
     # A final h is mostly a vowel sign (Hamada / حماده, Abdullah / Abdulla).
-    token = _REPEAT.sub(r"\1", token)
     return token[:-1] if len(token) > 1 and token.endswith("h") else token
 
 
@@ -143,9 +147,7 @@ def abjad_keys(token: str) -> frozenset[str]:
     for form in forms:
         for a, b in _ABJAD_DIGRAPHS:
             form = form.replace(a, b)
-        form = form.replace("-", "")
-        key = _REPEAT.sub(r"\1", re.sub(r"[aeiouywv]", "", form).translate(_LETTERS))
-        key = key[:-1] if len(key) > 1 and key.endswith("h") else key
+        key = _skeleton(form.replace("-", ""))
         if key:
             keys.add(key)
     return frozenset(keys)

@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA, Indel
 
-from embargo.names.normalise import LEGAL_FORM_TOKENS, given_name_equivalents
+from embargo.names.normalise import ALLAH_ABJAD, ALLAH_SPELLINGS, LEGAL_FORM_TOKENS, given_name_equivalents
 from embargo.names.phonetic import abjad_keys, consonant_key, metaphone_key, vowel_key, vowel_sound_key
 
 EXACT = "exact"
@@ -98,8 +98,6 @@ def abjad_similarity(abjad: str, latin: str, latin_abjad: bool = False) -> float
     return 0.9 if length >= 3 else 0.85 if length == 2 else 0.75
 
 
-ALLAH_ABJAD = "allh"
-ALLAH_SPELLINGS = frozenset({"allah", "ullah", "ollah", "illah", "alla", "ulla", "allahu"})
 _SHORT = "[aeiouy]*"
 _ABJAD_UNITS = frozenset({"dh", "th", "kh", "gh", "sh", "ch", "zh"})
 _CONSONANTS = "[b-df-hj-np-tv-z]"
@@ -130,7 +128,7 @@ def _abjad_pattern(abjad: str) -> re.Pattern[str]:
             parts.append("[aeou]*[iyej][aeiouy]*" if i else "(?:[yj]|[ie])")
         elif ch in "eiou":
             parts.append("[aeiouy]+")
-        elif ch == "h" and i == len(abjad) - 1 and i > 0:
+        elif ch == "h" and i == last and i > 0:
             parts.append("(?:h|[aeiou]+h?|t)?")  # final heh / ta marbuta
         else:
             parts.append(f"{_CONSONANTS}{{1,3}}")
@@ -145,10 +143,10 @@ _VOWELS = frozenset("aeiou")
 def phonetic_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = False) -> float:
     """Similarity credited to sound-alike tokens, else 0.
 
-        ``a_abjad``/``b_abjad`` say that token was transliterated from a script
-        that omits short vowels, so only its consonants can be compared. Keys
-        alone are too coarse for short words (``queen`` and ``chan`` share a vowel
-        key; so do ``sierra`` and ``sarria``), so the spellings must also share most
+    ``a_abjad``/``b_abjad`` say that token was transliterated from a script
+    that omits short vowels, so only its consonants can be compared. Keys
+    alone are too coarse for short words (``queen`` and ``chan`` share a vowel
+    key; so do ``sierra`` and ``sarria``), so the spellings must also share most
     of their letters.
     """
     shorter = min(len(a), len(b))

@@ -92,23 +92,19 @@ def _text_format(data: bytes) -> str:
     return detected if detected in PAYMENT_FORMATS else "text"
 
 
-def holds_prose(path: Path) -> bool:
-    """Whether any document of the batch is prose, which named-entity recognition reads.
+def survey(path: Path) -> tuple[int, bool]:
+    """How many documents the batch holds, and whether any is prose (which NER reads).
 
     A batch of payment messages never uses NER, so the caller can skip
     loading the pipeline (a second or two and a few hundred MB). A folder's
     files are not read ahead, so a folder counts as prose.
     """
-    if path.is_dir():
-        return True
-    return any(item.error is None and item.format not in PAYMENT_FORMATS for item in iter_items(path))
-
-
-def count_items(path: Path) -> int:
-    if path.is_dir():
-        return sum(1 for _ in iter_items(path))
-    with path.open("rb") as fh:
-        return sum(1 for line in fh if line.strip())
+    count = 0
+    prose = path.is_dir()
+    for item in iter_items(path):
+        count += 1
+        prose = prose or (item.error is None and item.format not in PAYMENT_FORMATS)
+    return count, prose
 
 
 # The scanner used by worker processes and the size limit; set in the

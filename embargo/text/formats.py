@@ -379,10 +379,9 @@ def parse_pacs008(data: bytes, source: str) -> Document:
             offset = start + len(value) + 1
             lines.append(f"{tag}: {value}")
             country = found.get("Ctry") or found.get("CtryOfRes")
-            if name:
-                parties.append(Party(tag, kind[0], value, start, offset - 1, kind[1], country, bic))
-            else:
-                parties.append(Party(tag, kind[0], "", start, offset - 1, "Organization", country, bic))
+            # A party known only by its BIC is a bank.
+            schema = kind[1] if name else "Organization"
+            parties.append(Party(tag, kind[0], name or "", start, offset - 1, schema, country, bic))
         else:
             text = el.text
             if text and text.strip():
@@ -405,7 +404,7 @@ def _local_name(tag: str) -> str:
     """``local`` for element tags, remembered: a message uses a few dozen distinct tags."""
     name = _LOCAL_NAMES.get(tag)
     if name is None:
-        name = tag[tag.rfind("}") + 1 :]
+        name = local(tag)
         if len(_LOCAL_NAMES) < 10_000:  # bounded: tags come from untrusted input
             _LOCAL_NAMES[tag] = name
     return name

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from embargo.text.batch import holds_prose, iter_items, scan_batch
+from embargo.text.batch import iter_items, scan_batch, survey
 from embargo.text.scan import Scanner
 
 from .conftest import FIXTURES
@@ -104,7 +104,7 @@ def test_only_a_batch_holding_prose_needs_named_entity_recognition(tmp_path: Pat
         "\n".join(json.dumps({"id": f"p{i}", "text": mt103}) for i in range(3)) + "\nnot json\n",
         encoding="utf-8",
     )
-    assert not holds_prose(payments)
+    assert survey(payments) == (4, False)  # three payments and a bad line
     mixed = tmp_path / "mixed.jsonl"
     mixed.write_text(
         payments.read_text(encoding="utf-8")
@@ -112,5 +112,5 @@ def test_only_a_batch_holding_prose_needs_named_entity_recognition(tmp_path: Pat
         + "\n",
         encoding="utf-8",
     )
-    assert holds_prose(mixed)
-    assert holds_prose(tmp_path)  # a folder's files are not read ahead
+    assert survey(mixed) == (5, True)
+    assert survey(tmp_path)[1]  # a folder's files are not read ahead
