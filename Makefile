@@ -7,7 +7,10 @@ BIN := $(VENV)/bin
 
 .PHONY: setup demo test lint bench lock
 
-$(BIN)/embargo: requirements.lock pyproject.toml
+# Compiled kernels (setup.py) are rebuilt whenever their sources change.
+KERNELS := $(wildcard embargo/*/*.pyx)
+
+$(BIN)/embargo: requirements.lock pyproject.toml setup.py $(KERNELS)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.lock
