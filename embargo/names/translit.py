@@ -61,7 +61,8 @@ _ARABIC_LETTERS = str.maketrans({"ض": "ذ", "ظ": "ذ", "ى": "ا", "ة": "ه"}
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0621-\u064a])(و?)ال(?!له(?![\u0621-\u064a]))(?=[\u0621-\u064a]{2,})")
 _HANGUL_SYLLABLE = re.compile(r"([\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
 # An ayn at the start of a word (after an article split off, too).
-_INITIAL_AYN = re.compile(r"(?<![\u0621-\u064a])ع")
+# An alif after it is the same vowel written out (عادل, Adil), not a second one.
+_INITIAL_AYN = re.compile(r"(?<![\u0621-\u064a])عا?")
 # Zero-width joiners/non-joiners join the parts of one Persian word.
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")

@@ -228,7 +228,10 @@ def test_english_name_is_not_respelt_as_german():
     assert token_similarity("jones", "yunus")[0] == 0.0
 
 
-@pytest.mark.parametrize(("arabic", "latin"), [("عز", "izz"), ("عز", "ezz"), ("عمر", "omar"), ("علي", "ali")])
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [("عز", "izz"), ("عز", "ezz"), ("عمر", "omar"), ("علي", "ali"), ("عادل", "adil"), ("عالیزی", "alizai")],
+)
 def test_arabic_word_opening_with_ayn_is_a_word_not_an_initial(arabic, latin):
     (token,) = name_tokens(arabic)
     assert len(token) > 1
