@@ -97,6 +97,8 @@ def abjad_similarity(abjad: str, latin: str, latin_abjad: bool = False) -> float
     two, 0.75 for one. When ``latin`` is itself from an abjad script
     (``latin_abjad``), the two need a reading in common.
     """
+    if abjad == _ARTICLE or latin == _ARTICLE:
+        return 0.0  # the article is no vowelled spelling of a name, nor has one
     if abjad == ALLAH_ABJAD:
         # One consonant says little: the word Allah is spelt only so many ways.
         return 0.9 if latin in ALLAH_SPELLINGS else 0.0
@@ -109,6 +111,8 @@ def abjad_similarity(abjad: str, latin: str, latin_abjad: bool = False) -> float
     return 0.9 if length >= 3 else 0.85 if length == 2 else 0.75
 
 
+# The Arabic article, as normalisation writes every spelling of it.
+_ARTICLE = "al"
 _SHORT = "[aeiouy]*"
 _ABJAD_UNITS = frozenset({"dh", "th", "kh", "gh", "sh", "ch", "zh"})
 _CONSONANTS = "[b-df-hj-np-tv-z]"
@@ -160,6 +164,10 @@ def phonetic_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = F
     key; so do ``sierra`` and ``sarria``), so the spellings must also share most
     of their letters.
     """
+    if a_abjad and b_abjad:
+        # Two vowel-less spellings compare letter for letter; English sound
+        # rules would say ``amad`` (Imad) sounds like ``ahmd`` (Ahmad).
+        return max(abjad_similarity(a, b, True), abjad_similarity(b, a, True))
     shorter = min(len(a), len(b))
     va, vb = vowel_key(a), vowel_key(b)
     if va == vb and len(va) >= 2:
@@ -169,9 +177,9 @@ def phonetic_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = F
             return 0.88
     best = 0.0
     if a_abjad:
-        best = abjad_similarity(a, b, b_abjad)
+        best = abjad_similarity(a, b)
     if b_abjad:
-        best = max(best, abjad_similarity(b, a, a_abjad))
+        best = max(best, abjad_similarity(b, a))
     if best:
         return best
     ma = metaphone_key(a)
