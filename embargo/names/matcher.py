@@ -62,6 +62,11 @@ from embargo.names.similarity import EXACT, FUZZY, INITIAL, INITIAL_SIMILARITY, 
 from embargo.names.translit import is_abjad, script_group
 from embargo.settings import Settings
 
+try:
+    from embargo.names import _bounds as _kernel
+except ImportError:  # not compiled here: the numpy code gives the same bounds, slower
+    _kernel = None  # type: ignore[assignment]
+
 
 @dataclass
 class Hit:
@@ -260,7 +265,12 @@ class Matcher:
     def _candidates(
         self, qname: _QueryName, bound: float, mask: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Variants whose score bound reaches ``bound``, with their bounds."""
+        """Variants whose score bound reaches ``bound``, with their bounds.
+
+        The compiled kernel (``_bounds.pyx``) gives the very same bounds,
+        bit for bit, walking one name at a time; the numpy code below is
+        its fallback, and the reference its tests compare it with.
+        """
         index = self.index
         # The least the query's weight can shrink to (soft tokens unmatched).
         total_q = sum(
@@ -270,8 +280,11 @@ class Matcher:
         if index.name_count == 0 or total_q <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         reach = [index.reach(token, qname.abjad) for token in qname.tokens]
-        vids = self._essential_names(qname, reach, (bound - _ROUNDING) * total_q)
+        essential = self._essential_reached(qname, reach, (bound - _ROUNDING) * total_q)
         exact = self._exact_names(qname)
+        if _kernel is not None and self.settings.compiled_kernels:
+            return self._compiled_candidates(qname, reach, essential, exact, total_q, bound, mask)
+        vids = _union(essential)
         if len(exact) and len(_slots_of(vids, exact)) < len(exact):
             vids = np.union1d(vids, exact)
         if mask is not None:
@@ -343,14 +356,53 @@ class Matcher:
             keep &= alive
         return vids[keep], upper[keep]
 
-    def _essential_names(self, qname: _QueryName, reach: list[TokenReach], needed: float) -> np.ndarray:
+    def _compiled_candidates(
+        self,
+        qname: _QueryName,
+        reach: list[TokenReach],
+        reached: list[np.ndarray],
+        exact: np.ndarray,
+        total_q: float,
+        bound: float,
+        mask: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What the numpy code of :meth:`_candidates` gives, from the compiled kernel."""
+        assert _kernel is not None
+        index = self.index
+        vids, cq, cc, damp, exact_flags = _kernel.candidate_bounds(
+            reached,
+            exact,
+            mask,
+            [r.tids for r in reach],
+            [r.signed for r in reach],
+            qname.weights,
+            [len(token) > 1 for token in qname.tokens],
+            total_q,
+            bound,
+            CONFLICT_PENALTY,
+            index.var_token_start,
+            index.var_token_ids,
+            index.weights32,
+            index.weights64,
+            index.var_total,
+            _scratch("slots", (len(index.tokens),), np.int32),
+        )
+        upper = cq * cc**CANDIDATE_EXPONENT * damp
+        upper[exact_flags] = 1.0
+        keep = upper + _ROUNDING >= bound
+        return vids[keep], upper[keep]
+
+    def _essential_reached(
+        self, qname: _QueryName, reach: list[TokenReach], needed: float
+    ) -> list[np.ndarray]:
         """The names that could gather ``needed`` query credit, found from the heavy tokens alone.
 
         A name's query credit is at most the sum, over the query tokens
         reaching it, of token weight times best similarity. Take the light
         tokens while their sum stays below ``needed``: a name reached by
         those alone cannot get there, so every candidate is reached by one
-        of the rest, and only their (short) postings need reading.
+        of the rest, and only their (short) postings need reading. Returns
+        the sorted names each of the rest reaches.
         (Checking each candidate for the light tokens here, to drop more,
         costs more numpy calls than it saves later.)
         """
@@ -365,10 +417,7 @@ class Matcher:
             light += gains[i]
             if light >= lowest:
                 essential.append(i)
-        if not essential:
-            return _NO_IDS
-        reached = [index.names_reached(qname.tokens[i], qname.abjad) for i in essential]
-        return reached[0] if len(reached) == 1 else np.unique(np.concatenate(reached))
+        return [index.names_reached(qname.tokens[i], qname.abjad) for i in essential]
 
     def _exact_names(self, qname: _QueryName) -> np.ndarray:
         """Names made of exactly the query's tokens (in any order)."""
@@ -833,6 +882,13 @@ def _slots_of(vids: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 _NO_IDS = np.zeros(0, dtype=np.int32)
+
+
+def _union(reached: list[np.ndarray]) -> np.ndarray:
+    """The sorted ids in any of the sorted arrays ``reached``."""
+    if not reached:
+        return _NO_IDS
+    return reached[0] if len(reached) == 1 else np.unique(np.concatenate(reached))
 
 
 def _secondary_of(

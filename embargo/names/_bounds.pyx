@@ -1,0 +1,472 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True, initializedcheck=False
+# distutils: extra_compile_args = -ffp-contract=off
+"""Candidate bounds in plain loops: the compiled twin of ``Matcher._candidates``' numpy code.
+
+The numpy code spends most of its time in the overhead of ~100 small array
+operations per query name; here each candidate name is one walk over its
+tokens. The arithmetic is the numpy code's, operation for operation, in the
+same order and precision (float32 where that rounds to float32), so that
+both give the very same bounds, bit for bit: bounds also order the names
+scored, and a last-bit difference could change which of two equal-scoring
+names a hit reports. Hence the compiler must not fuse a multiply and an add
+(``-ffp-contract=off``), and ``cc ** CANDIDATE_EXPONENT`` is left to numpy,
+whose ``power`` need not round like the C library's ``pow``.
+
+Everything after the arguments are checked runs without the GIL, so threads
+of a server bound candidates in parallel.
+"""
+
+from libc.math cimport fabs
+from libc.stdint cimport int32_t, int64_t
+from libc.stdlib cimport calloc, free, malloc, realloc
+
+import numpy as np
+
+ctypedef int32_t i32
+ctypedef int64_t i64
+ctypedef float f32
+ctypedef double f64
+
+# Final scores are rounded to three decimals (see matcher._ROUNDING).
+cdef f64 ROUNDING = 6e-4
+
+
+cdef struct Query:
+    # One query name: per query token (row) its weight, whether it is a
+    # word (not an initial) and its similar tokens.
+    Py_ssize_t rows
+    const f64 *weight
+    const f32 *weight32
+    const char *word
+    const i64 **tids
+    const f64 **signed
+    const Py_ssize_t *reach
+    f64 total  # the least the query's weight can shrink to
+    f64 bound  # what a name's bound must reach
+    f64 conflict_penalty
+
+
+cdef struct Similar:
+    # The distinct tokens the query's tokens pair with: token ``t`` has slot
+    # ``slots[t] - 1`` (0: none), its similarity to query token ``i`` is
+    # ``table[slot * rows + i]`` (0: none, negative: no real word in
+    # common) and ``rank[slot]`` orders the list-side sums.
+    i32 *slots
+    f64 *table
+    Py_ssize_t *rank
+
+
+cdef struct Index:
+    const i64 *token_start
+    const i32 *token_ids
+    const f32 *weights32
+    const f64 *weights64
+    const f32 *total
+
+
+cdef struct Credit:
+    # One list token some query word pairs with: its rank, and what it adds
+    # to the list-side sums.
+    Py_ssize_t rank
+    f64 credit
+    f64 weight
+    f64 paired
+
+
+cdef struct Out:
+    i32 *vids
+    f64 *cq
+    f64 *cc
+    f64 *damp
+    char *exact
+
+
+def candidate_bounds(
+    list reached,
+    exact,
+    mask,
+    list tids,
+    list signed,
+    list weights,
+    list words,
+    double total_q,
+    double bound,
+    double conflict_penalty,
+    index_token_start,
+    index_token_ids,
+    index_weights32,
+    index_weights64,
+    index_total,
+    slots,
+):
+    """The candidate names of one query name and the parts of their bounds.
+
+    A candidate is any name in one of the sorted id arrays ``reached`` or
+    in ``exact`` (names made of exactly the query's tokens), and allowed by
+    ``mask`` (bool per name, or None). Query token ``i`` pairs with index
+    tokens ``tids[i]`` (int64) with similarities ``signed[i]`` (float64,
+    negative where no real word in common), weighs ``weights[i]`` and is a
+    word, not an initial, where ``words[i]``. ``total_q`` is the least the
+    query's weight can shrink to. ``slots`` is a zeroed int32 scratch array
+    over the vocabulary, zeroed again on return (one per thread).
+
+    Returns ``(vids, cq, cc, damp, exact)``: the ascending ids of the names
+    whose query credit still reaches ``bound``, each with its query and
+    list coverage and conflict damping, so that its bound is ``cq * cc **
+    CANDIDATE_EXPONENT * damp``, or 1.0 where ``exact``.
+    """
+    cdef Py_ssize_t rows = len(tids)
+    if len(signed) != rows or len(weights) != rows or len(words) != rows:
+        raise ValueError("one similarity array, weight and word flag per query token")
+    cdef const i64[::1] token_start = index_token_start
+    cdef const i32[::1] token_ids = index_token_ids
+    cdef const f32[::1] weights32 = index_weights32
+    cdef const f64[::1] weights64 = index_weights64
+    cdef const f32[::1] total = index_total
+    cdef i32[::1] slot_view = slots
+    cdef Py_ssize_t vocab = weights32.shape[0]
+    cdef Py_ssize_t names = total.shape[0]
+    if weights64.shape[0] != vocab or token_start.shape[0] != names + 1 or slot_view.shape[0] < vocab:
+        raise ValueError("index or scratch arrays of mismatched sizes")
+    if token_start[names] != token_ids.shape[0]:
+        raise ValueError("token offsets do not match the token ids")
+    cdef const unsigned char[::1] allowed
+    cdef const unsigned char *allowed_ptr = NULL
+    if mask is not None:
+        allowed = np.asarray(mask, dtype=np.bool_).view(np.uint8)
+        if allowed.shape[0] != names:
+            raise ValueError("mask of the wrong size")
+        if names:
+            allowed_ptr = &allowed[0]
+    # Every candidate source, the exact names last; arrays kept referenced
+    # here for as long as their data pointers are used.
+    sources = [np.ascontiguousarray(r, dtype=np.int32) for r in reached]
+    sources.append(np.ascontiguousarray(exact, dtype=np.int32))
+    rows_tids = [np.ascontiguousarray(t, dtype=np.int64) for t in tids]
+    rows_signed = [np.ascontiguousarray(s, dtype=np.float64) for s in signed]
+    cdef Py_ssize_t n_sources = len(sources)
+    cdef Py_ssize_t capacity = 0
+    cdef Py_ssize_t similar_count = 0
+    cdef Py_ssize_t i, j
+    cdef const i32[::1] ids
+    cdef const i64[::1] row_tids
+    cdef const f64[::1] row_signed
+    for source in sources:
+        ids = source
+        if ids.shape[0] and (ids[0] < 0 or ids[ids.shape[0] - 1] >= names):
+            raise ValueError("name id outside the index")
+        capacity += ids.shape[0]
+    for i in range(rows):
+        row_tids = rows_tids[i]
+        row_signed = rows_signed[i]
+        if row_tids.shape[0] != row_signed.shape[0]:
+            raise ValueError("one similarity per similar token")
+        for j in range(row_tids.shape[0]):
+            if row_tids[j] < 0 or row_tids[j] >= vocab:
+                raise ValueError("similar token outside the vocabulary")
+        similar_count += row_tids.shape[0]
+
+    out_vids = np.empty(capacity, dtype=np.int32)
+    out_cq = np.empty(capacity, dtype=np.float64)
+    out_cc = np.empty(capacity, dtype=np.float64)
+    out_damp = np.empty(capacity, dtype=np.float64)
+    out_exact = np.zeros(capacity, dtype=np.bool_)
+    cdef i32[::1] o_vids = out_vids
+    cdef f64[::1] o_cq = out_cq
+    cdef f64[::1] o_cc = out_cc
+    cdef f64[::1] o_damp = out_damp
+    cdef unsigned char[::1] o_exact = out_exact.view(np.uint8)
+
+    cdef Query query
+    cdef Similar similar
+    cdef Index index
+    cdef Out out
+    cdef Py_ssize_t count = 0
+    cdef const i32 **heads = <const i32 **> calloc(n_sources, sizeof(i32 *))
+    cdef Py_ssize_t *ends = <Py_ssize_t *> calloc(n_sources, sizeof(Py_ssize_t))
+    cdef f64 *q_weight = <f64 *> calloc(rows + 1, sizeof(f64))
+    cdef f32 *q_weight32 = <f32 *> calloc(rows + 1, sizeof(f32))
+    cdef char *q_word = <char *> calloc(rows + 1, sizeof(char))
+    cdef const i64 **q_tids = <const i64 **> calloc(rows + 1, sizeof(i64 *))
+    cdef const f64 **q_signed = <const f64 **> calloc(rows + 1, sizeof(f64 *))
+    cdef Py_ssize_t *q_reach = <Py_ssize_t *> calloc(rows + 1, sizeof(Py_ssize_t))
+    similar.table = <f64 *> calloc(similar_count * rows + 1, sizeof(f64))
+    similar.rank = <Py_ssize_t *> calloc(similar_count + 1, sizeof(Py_ssize_t))
+    similar.slots = &slot_view[0] if vocab else NULL
+    try:
+        if not (heads and ends and q_weight and q_weight32 and q_word and q_tids and q_signed
+                and q_reach and similar.table and similar.rank):
+            raise MemoryError()
+        for i in range(n_sources):
+            ids = sources[i]
+            ends[i] = ids.shape[0]
+            heads[i] = &ids[0] if ids.shape[0] else NULL
+        for i in range(rows):
+            q_weight[i] = weights[i]
+            q_weight32[i] = <f32> q_weight[i]
+            q_word[i] = bool(words[i])
+            row_tids = rows_tids[i]
+            row_signed = rows_signed[i]
+            q_reach[i] = row_tids.shape[0]
+            q_tids[i] = &row_tids[0] if row_tids.shape[0] else NULL
+            q_signed[i] = &row_signed[0] if row_signed.shape[0] else NULL
+        query.rows = rows
+        query.weight = q_weight
+        query.weight32 = q_weight32
+        query.word = q_word
+        query.tids = q_tids
+        query.signed = q_signed
+        query.reach = q_reach
+        query.total = total_q
+        query.bound = bound
+        query.conflict_penalty = conflict_penalty
+        index.token_start = &token_start[0]
+        index.token_ids = &token_ids[0] if token_ids.shape[0] else NULL
+        index.weights32 = &weights32[0] if vocab else NULL
+        index.weights64 = &weights64[0] if vocab else NULL
+        index.total = &total[0] if names else NULL
+        out.vids = &o_vids[0] if capacity else NULL
+        out.cq = &o_cq[0] if capacity else NULL
+        out.cc = &o_cc[0] if capacity else NULL
+        out.damp = &o_damp[0] if capacity else NULL
+        out.exact = <char *> &o_exact[0] if capacity else NULL
+        with nogil:
+            _fill(&query, &similar)
+            count = _bound_all(&query, &similar, &index, heads, ends, n_sources, allowed_ptr, &out)
+            _clear(&query, &similar)
+        if count < 0:
+            raise MemoryError()
+    finally:
+        free(heads)
+        free(ends)
+        free(q_weight)
+        free(q_weight32)
+        free(q_word)
+        free(q_tids)
+        free(q_signed)
+        free(q_reach)
+        free(similar.table)
+        free(similar.rank)
+    return out_vids[:count], out_cq[:count], out_cc[:count], out_damp[:count], out_exact[:count]
+
+
+cdef void _fill(const Query *query, Similar *similar) noexcept nogil:
+    """Give each distinct similar token a slot, its similarities and its rank.
+
+    A token's rank is where it first appears among the similar tokens of
+    the query's weighted words, in query order: the list-side sums add
+    credits in rank order, so that names with the same tokens in another
+    order get the very same bound.
+    """
+    cdef Py_ssize_t i, p, slot
+    cdef Py_ssize_t used = 0
+    cdef Py_ssize_t position = 0
+    cdef i64 tid
+    for i in range(query.rows):
+        for p in range(query.reach[i]):
+            tid = query.tids[i][p]
+            slot = similar.slots[tid] - 1
+            if slot < 0:
+                slot = used
+                used += 1
+                similar.slots[tid] = <i32> used
+                similar.rank[slot] = -1
+            similar.table[slot * query.rows + i] = query.signed[i][p]
+            if query.word[i] and query.weight[i] > 0 and similar.rank[slot] < 0:
+                similar.rank[slot] = position
+            position += 1
+
+
+cdef void _clear(const Query *query, Similar *similar) noexcept nogil:
+    """Put the scratch slots back to zero for the next query."""
+    cdef Py_ssize_t i, p
+    for i in range(query.rows):
+        for p in range(query.reach[i]):
+            similar.slots[query.tids[i][p]] = 0
+
+
+cdef Py_ssize_t _bound_all(
+    const Query *query,
+    const Similar *similar,
+    const Index *index,
+    const i32 **heads,
+    Py_ssize_t *ends,
+    Py_ssize_t n_sources,
+    const unsigned char *allowed,
+    Out *out,
+) noexcept nogil:
+    """Bound each candidate in ascending id order; returns how many remain (-1: out of memory)."""
+    cdef Py_ssize_t s, length
+    cdef Py_ssize_t count = 0
+    cdef Py_ssize_t room = 0
+    cdef Credit *credits = NULL
+    cdef Credit *grown
+    cdef f64 *best = <f64 *> malloc((query.rows + 1) * sizeof(f64))
+    cdef f32 *heaviest = <f32 *> malloc((query.rows + 1) * sizeof(f32))
+    cdef i32 vid
+    cdef bint exact
+    if best == NULL or heaviest == NULL:
+        free(best)
+        free(heaviest)
+        return -1
+    while True:
+        # The next candidate: the smallest id at the head of any source.
+        vid = -1
+        for s in range(n_sources):
+            if ends[s] and (vid < 0 or heads[s][0] < vid):
+                vid = heads[s][0]
+        if vid < 0:
+            break
+        exact = False
+        for s in range(n_sources):
+            if ends[s] and heads[s][0] == vid:
+                heads[s] += 1
+                ends[s] -= 1
+                if s == n_sources - 1:
+                    exact = True
+        if allowed != NULL and not allowed[vid]:
+            continue
+        length = index.token_start[vid + 1] - index.token_start[vid]
+        if length > room:
+            room = 2 * length
+            grown = <Credit *> realloc(credits, room * sizeof(Credit))
+            if grown == NULL:
+                count = -1
+                break
+            credits = grown
+        if _bound_one(query, similar, index, vid, exact, best, heaviest, credits, out, count):
+            count += 1
+    free(credits)
+    free(best)
+    free(heaviest)
+    return count
+
+
+cdef bint _bound_one(
+    const Query *query,
+    const Similar *similar,
+    const Index *index,
+    i32 vid,
+    bint exact,
+    f64 *best,
+    f32 *heaviest,
+    Credit *credits,
+    Out *out,
+    Py_ssize_t at,
+) noexcept nogil:
+    """Bound name ``vid`` into slot ``at`` of ``out``; False if it cannot reach the bound."""
+    cdef Py_ssize_t rows = query.rows
+    cdef Py_ssize_t i, p, q, slot, n_credits
+    cdef i32 tid
+    cdef bint real
+    cdef const f64 *row
+    cdef f64 x, a, credit, paired, acc_q, acc_c, acc_w, by_q, by_c, by_w, cq, cc, lost_q, lost_c
+    cdef f32 sim, total
+    cdef Credit held
+
+    # Walk the name's tokens: per query token, its best similarity here and
+    # the heaviest list token it pairs with; per list token (each
+    # occurrence), the best credit any query word gives it.
+    for i in range(rows):
+        best[i] = 0.0
+        heaviest[i] = 0.0
+    real = False
+    n_credits = 0
+    for p in range(index.token_start[vid], index.token_start[vid + 1]):
+        tid = index.token_ids[p]
+        slot = similar.slots[tid] - 1
+        if slot < 0:
+            continue  # no query token pairs with it: it adds to no bound
+        row = similar.table + slot * rows
+        credit = 0.0
+        paired = 0.0
+        for i in range(rows):
+            x = row[i]
+            if x == 0.0:
+                continue
+            if x > 0.0:
+                real = True
+            a = fabs(x)
+            if a > best[i]:
+                best[i] = a
+            if index.weights32[tid] > heaviest[i]:
+                heaviest[i] = index.weights32[tid]
+            if query.word[i]:
+                if a * query.weight[i] > credit:
+                    credit = a * query.weight[i]
+                if query.weight[i] > paired:
+                    paired = query.weight[i]
+        if credit > 0.0:
+            held.rank = similar.rank[slot]
+            held.credit = credit
+            held.weight = index.weights64[tid]
+            held.paired = paired
+            q = n_credits  # insertion sort by rank: names are short
+            while q > 0 and credits[q - 1].rank > held.rank:
+                credits[q] = credits[q - 1]
+                q -= 1
+            credits[q] = held
+            n_credits += 1
+
+    # Query side: each query token once, with its best similarity, summed
+    # in query order (float32 products, as the numpy code).
+    acc_q = 0.0
+    acc_c = 0.0
+    acc_w = 0.0
+    for i in range(rows):
+        sim = <f32> best[i]
+        acc_q += <f64> (sim * query.weight32[i])
+        acc_c += <f64> heaviest[i]
+        if sim > 0:
+            acc_w += <f64> query.weight32[i]
+    cq = acc_q / query.total
+    if cq > 1.0:
+        cq = 1.0
+    # Only an exact full name scores on initials, particles and legal forms
+    # alone; anything else needs a real word in common. The bound is at
+    # most cq, so names it already rules out need no list side.
+    if not exact and not (real and cq + ROUNDING >= query.bound):
+        return False
+
+    # List side: each list token paired at most once, with at most its best
+    # credit, which keeps "Mohamed Mohamud" from counting one listed "Mohamed"
+    # twice. A query initial may pair with any list word of its letter,
+    # perhaps one already credited: adding it keeps this a bound.
+    by_q = 0.0
+    by_c = 0.0
+    by_w = 0.0
+    for q in range(n_credits):
+        by_q += credits[q].credit
+        by_c += credits[q].weight
+        by_w += credits[q].paired
+    for i in range(rows):
+        if not query.word[i] and <f32> best[i] > 0:
+            by_q = by_q + query.weight[i]
+            by_c = by_c + <f64> heaviest[i]
+            by_w = by_w + query.weight[i]
+    if by_q / query.total < cq:
+        cq = by_q / query.total
+    if by_c < acc_c:
+        acc_c = by_c
+    total = index.total[vid]
+    if total < <f32> 1e-6:
+        total = <f32> 1e-6
+    cc = acc_c / <f64> total
+    if cc > 1.0:
+        cc = 1.0
+    # Query and list weight left unpaired at the least; both sides unpaired
+    # is the two-sided conflict score_name penalises.
+    if by_w < acc_w:
+        acc_w = by_w
+    lost_q = 1.0 - acc_w / query.total
+    if lost_q < 0.0:
+        lost_q = 0.0
+    lost_c = 1.0 - cc
+    if lost_c < 0.0:
+        lost_c = 0.0
+    out.vids[at] = vid
+    out.cq[at] = cq
+    out.cc[at] = cc
+    out.damp[at] = 1.0 - query.conflict_penalty * (lost_q if lost_q < lost_c else lost_c)
+    out.exact[at] = exact
+    return True

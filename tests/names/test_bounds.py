@@ -1,0 +1,143 @@
+"""The compiled candidate kernel gives the numpy code's candidates and bounds, bit for bit."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from embargo.names import Matcher, Query
+from embargo.names.index import NameIndex
+
+kernel = pytest.importorskip(
+    "embargo.names._bounds", reason="compiled kernels not built (python setup.py build_ext --inplace)"
+)
+
+# Names nobody lists: candidates come from common tokens only.
+UNLISTED = ["John Smith", "Maria Garcia Lopez", "Mohammed Ali", "Wang Wei", "Ivan Petrov", "Ahmad bin Abdullah",
+            "Sberbank", "Bank of Moscow", "Global Trading LLC", "Ali", "Kim", "J. R. R. Tolkien", "Li"]  # fmt: skip
+BOUNDS = (0.5, 0.35, 0.2)
+
+
+def _evenly(items: list[int], count: int) -> list[int]:
+    step = max(1, len(items) // count)
+    return items[::step][:count]
+
+
+def sample_queries(index: NameIndex) -> list[Query]:
+    """Listed names of every script, spread over the index, and variants of the Latin ones.
+
+    Variants: one letter swapped, tokens reversed, the first token as an
+    initial, the last token alone; plus company names and unlisted names.
+    """
+    by_script: dict[str, list[int]] = {}
+    for vid, script in enumerate(index.var_script):
+        by_script.setdefault(script, []).append(vid)
+    queries: list[Query] = []
+    for script, vids in sorted(by_script.items()):
+        for vid in _evenly(vids, 120 if script == "Latn" else 25):
+            schema = index.ent_schema[int(index.var_entity[vid])]
+            text = index.var_text[vid]
+            queries.append(Query(names=[text], schema=schema))
+            tokens = text.split()
+            if script != "Latn" or len(tokens) < 2:
+                continue
+            longest = max(tokens, key=len)
+            if len(longest) > 3:
+                typo = longest[0] + longest[2] + longest[1] + longest[3:]
+                queries.append(Query(names=[text.replace(longest, typo, 1)], schema=schema))
+            queries.append(Query(names=[" ".join(reversed(tokens))], schema=None))
+            queries.append(Query(names=[f"{tokens[0][0]}. {' '.join(tokens[1:])}"], schema=schema))
+            queries.append(Query(names=[tokens[-1]], schema=schema))
+    queries += [
+        Query(names=[name], schema=schema) for name in UNLISTED for schema in (None, "Person", "Company")
+    ]
+    return queries
+
+
+@pytest.fixture(scope="session")
+def paths(real_matcher: Matcher) -> tuple[Matcher, Matcher]:
+    """The numpy code and the compiled kernel over the bundled lists."""
+    settings = real_matcher.settings
+    return (
+        Matcher(real_matcher.index, replace(settings, compiled_kernels=False)),
+        Matcher(real_matcher.index, replace(settings, compiled_kernels=True)),
+    )
+
+
+@pytest.fixture(scope="session")
+def sample(paths: tuple[Matcher, Matcher]) -> list[tuple[object, float, np.ndarray | None]]:
+    """(query name, bound, mask) cases, with schema and dataset filters."""
+    pure, _compiled = paths
+    index = pure.index
+    first_dataset = [index.datasets[0]]
+    cases: list[tuple[object, float, np.ndarray | None]] = []
+    for n, query in enumerate(sample_queries(index)):
+        datasets = first_dataset if n % 7 == 3 else None
+        mask = index.variant_mask(query.schema, datasets)
+        for qname in pure._query_names(query):
+            cases.append((qname, BOUNDS[n % len(BOUNDS)], mask))
+    return cases
+
+
+def _run(matcher: Matcher, cases: list[tuple[object, float, np.ndarray | None]]) -> list[tuple[list, list]]:
+    out = []
+    for qname, bound, mask in cases:
+        vids, upper = matcher._candidates(qname, bound, mask)  # type: ignore[arg-type]
+        out.append((vids.tolist(), upper.tolist()))
+    return out
+
+
+@pytest.fixture(scope="session")
+def pure_results(paths, sample) -> list[tuple[list, list]]:
+    return _run(paths[0], sample)
+
+
+def test_compiled_bounds_equal_the_numpy_bounds_on_real_names(paths, sample, pure_results):
+    compiled = _run(paths[1], sample)
+    assert len(sample) > 1000
+    # The sample exercises what the bounds handle: exact names, wide and
+    # empty candidate sets, initials, other scripts.
+    assert any(1.0 in upper for _vids, upper in pure_results)
+    assert any(len(vids) > 200 for vids, _upper in pure_results)
+    assert any(not vids for vids, _upper in pure_results)
+    assert {"Arab", "Cyrl", "Hani"} <= set(paths[0].index.var_script)
+    for (qname, bound, _mask), want, got in zip(sample, pure_results, compiled, strict=True):
+        assert got == want, (qname.text, bound)  # type: ignore[attr-defined]
+
+
+def test_threads_bound_candidates_at_the_same_time(paths, sample, pure_results):
+    """Each thread has its own scratch, so concurrent queries do not see each other's tokens."""
+    compiled = paths[1]
+    chunks = [sample[i::4] for i in range(4)]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda chunk: _run(compiled, chunk), chunks))
+    for i, chunk_results in enumerate(results):
+        assert chunk_results == pure_results[i::4]
+
+
+def test_bad_arguments_are_refused_and_leave_the_scratch_clean(paths):
+    index = paths[0].index
+    slots = np.zeros(len(index.tokens), dtype=np.int32)
+    good = np.array([0, 1], dtype=np.int64)
+    args = [index.var_token_start, index.var_token_ids, index.weights32, index.weights64, index.var_total]
+    names = np.array([0, 1, 2], dtype=np.int32)
+    exact = np.zeros(0, dtype=np.int32)
+    outside = np.array([0, len(index.tokens)], dtype=np.int64)
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        kernel.candidate_bounds(
+            [names], exact, None, [good, outside], [np.ones(2), np.ones(2)], [1.0, 1.0], [True, True],
+            2.0, 0.5, 0.8, *args, slots,
+        )  # fmt: skip
+    with pytest.raises(ValueError, match="mismatched sizes"):
+        kernel.candidate_bounds(
+            [names], exact, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.5, 0.8, *args, slots[:10]
+        )
+    assert not slots.any()
+    vids, *_rest = kernel.candidate_bounds(
+        [names], exact, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.0, 0.8, *args, slots
+    )
+    assert not slots.any()
+    assert vids.tolist() == sorted(set(vids.tolist()))
