@@ -2,21 +2,31 @@
 
 import numpy as np
 
-def candidate_bounds(
-    reached: list[np.ndarray],
-    exact: np.ndarray,
-    mask: np.ndarray | None,
-    tids: list[np.ndarray],
-    signed: list[np.ndarray],
-    weights: list[float],
-    words: list[bool],
-    total_q: float,
-    bound: float,
-    conflict_penalty: float,
-    index_token_start: np.ndarray,
-    index_token_ids: np.ndarray,
-    index_weights32: np.ndarray,
-    index_weights64: np.ndarray,
-    index_total: np.ndarray,
-    slots: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...
+class NameBounds:
+    vocab: int
+    names: int
+    def __init__(
+        self,
+        token_start: np.ndarray,
+        token_ids: np.ndarray,
+        weights32: np.ndarray,
+        weights64: np.ndarray,
+        total: np.ndarray,
+        bag_keys: np.ndarray,
+        bag_vids: np.ndarray,
+    ) -> None: ...
+    def candidates(
+        self,
+        reached: list[np.ndarray],
+        exact_tids: list[int] | None,
+        exact_key: int,
+        mask: np.ndarray | None,
+        tids: list[np.ndarray],
+        signed: list[np.ndarray],
+        weights: list[float],
+        words: list[bool],
+        total_q: float,
+        bound: float,
+        conflict_penalty: float,
+        slots: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...

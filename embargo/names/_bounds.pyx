@@ -17,13 +17,26 @@ of a server bound candidates in parallel.
 """
 
 from libc.math cimport fabs
-from libc.stdint cimport int32_t, int64_t
+from libc.stdint cimport int32_t, int64_t, uint64_t
 from libc.stdlib cimport calloc, free, malloc, realloc
 
 import numpy as np
 
+
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define EMBARGO_PREFETCH(address) __builtin_prefetch(address)
+    #else
+    #define EMBARGO_PREFETCH(address) ((void) 0)
+    #endif
+    """
+    void prefetch "EMBARGO_PREFETCH"(const void *address) noexcept nogil
+
+
 ctypedef int32_t i32
 ctypedef int64_t i64
+ctypedef uint64_t u64
 ctypedef float f32
 ctypedef double f64
 
@@ -52,6 +65,7 @@ cdef struct Similar:
     # ``table[slot * rows + i]`` (0: none, negative: no real word in
     # common) and ``rank[slot]`` orders the list-side sums.
     i32 *slots
+    unsigned char *present  # a bit per token: has a slot (a lookup that stays in cache)
     f64 *table
     Py_ssize_t *rank
 
@@ -81,173 +95,267 @@ cdef struct Out:
     char *exact
 
 
-def candidate_bounds(
-    list reached,
-    exact,
-    mask,
-    list tids,
-    list signed,
-    list weights,
-    list words,
-    double total_q,
-    double bound,
-    double conflict_penalty,
-    index_token_start,
-    index_token_ids,
-    index_weights32,
-    index_weights64,
-    index_total,
-    slots,
-):
-    """The candidate names of one query name and the parts of their bounds.
+cdef class NameBounds:
+    """One index's arrays, checked once, for bounding the candidates of many query names.
 
-    A candidate is any name in one of the sorted id arrays ``reached`` or
-    in ``exact`` (names made of exactly the query's tokens), and allowed by
-    ``mask`` (bool per name, or None). Query token ``i`` pairs with index
-    tokens ``tids[i]`` (int64) with similarities ``signed[i]`` (float64,
-    negative where no real word in common), weighs ``weights[i]`` and is a
-    word, not an initial, where ``words[i]``. ``total_q`` is the least the
-    query's weight can shrink to. ``slots`` is a zeroed int32 scratch array
-    over the vocabulary, zeroed again on return (one per thread).
-
-    Returns ``(vids, cq, cc, damp, exact)``: the ascending ids of the names
-    whose query credit still reaches ``bound``, each with its query and
-    list coverage and conflict damping, so that its bound is ``cq * cc **
-    CANDIDATE_EXPONENT * damp``, or 1.0 where ``exact``.
+    Built from a :class:`~embargo.names.index.NameIndex`'s flat arrays:
+    each name's token ids (``token_start`` offsets into ``token_ids``), the
+    tokens' weights (float32 and float64), each name's total weight, and
+    the names sorted by the key of their token multiset (``bag_keys``,
+    ``bag_vids``) to find exact names.
     """
-    cdef Py_ssize_t rows = len(tids)
-    if len(signed) != rows or len(weights) != rows or len(words) != rows:
-        raise ValueError("one similarity array, weight and word flag per query token")
-    cdef const i64[::1] token_start = index_token_start
-    cdef const i32[::1] token_ids = index_token_ids
-    cdef const f32[::1] weights32 = index_weights32
-    cdef const f64[::1] weights64 = index_weights64
-    cdef const f32[::1] total = index_total
-    cdef i32[::1] slot_view = slots
-    cdef Py_ssize_t vocab = weights32.shape[0]
-    cdef Py_ssize_t names = total.shape[0]
-    if weights64.shape[0] != vocab or token_start.shape[0] != names + 1 or slot_view.shape[0] < vocab:
-        raise ValueError("index or scratch arrays of mismatched sizes")
-    if token_start[names] != token_ids.shape[0]:
-        raise ValueError("token offsets do not match the token ids")
-    cdef const unsigned char[::1] allowed
-    cdef const unsigned char *allowed_ptr = NULL
-    if mask is not None:
-        allowed = np.asarray(mask, dtype=np.bool_).view(np.uint8)
-        if allowed.shape[0] != names:
-            raise ValueError("mask of the wrong size")
-        if names:
-            allowed_ptr = &allowed[0]
-    # Every candidate source, the exact names last; arrays kept referenced
-    # here for as long as their data pointers are used.
-    sources = [np.ascontiguousarray(r, dtype=np.int32) for r in reached]
-    sources.append(np.ascontiguousarray(exact, dtype=np.int32))
-    rows_tids = [np.ascontiguousarray(t, dtype=np.int64) for t in tids]
-    rows_signed = [np.ascontiguousarray(s, dtype=np.float64) for s in signed]
-    cdef Py_ssize_t n_sources = len(sources)
-    cdef Py_ssize_t capacity = 0
-    cdef Py_ssize_t similar_count = 0
-    cdef Py_ssize_t i, j
-    cdef const i32[::1] ids
-    cdef const i64[::1] row_tids
-    cdef const f64[::1] row_signed
-    for source in sources:
-        ids = source
-        if ids.shape[0] and (ids[0] < 0 or ids[ids.shape[0] - 1] >= names):
-            raise ValueError("name id outside the index")
-        capacity += ids.shape[0]
-    for i in range(rows):
-        row_tids = rows_tids[i]
-        row_signed = rows_signed[i]
-        if row_tids.shape[0] != row_signed.shape[0]:
-            raise ValueError("one similarity per similar token")
-        for j in range(row_tids.shape[0]):
-            if row_tids[j] < 0 or row_tids[j] >= vocab:
-                raise ValueError("similar token outside the vocabulary")
-        similar_count += row_tids.shape[0]
 
-    out_vids = np.empty(capacity, dtype=np.int32)
-    out_cq = np.empty(capacity, dtype=np.float64)
-    out_cc = np.empty(capacity, dtype=np.float64)
-    out_damp = np.empty(capacity, dtype=np.float64)
-    out_exact = np.zeros(capacity, dtype=np.bool_)
-    cdef i32[::1] o_vids = out_vids
-    cdef f64[::1] o_cq = out_cq
-    cdef f64[::1] o_cc = out_cc
-    cdef f64[::1] o_damp = out_damp
-    cdef unsigned char[::1] o_exact = out_exact.view(np.uint8)
-
-    cdef Query query
-    cdef Similar similar
+    cdef const i64[::1] token_start
+    cdef const i32[::1] token_ids
+    cdef const f32[::1] weights32
+    cdef const f64[::1] weights64
+    cdef const f32[::1] total
+    cdef const u64[::1] bag_keys
+    cdef const i32[::1] bag_vids
     cdef Index index
-    cdef Out out
-    cdef Py_ssize_t count = 0
-    cdef const i32 **heads = <const i32 **> calloc(n_sources, sizeof(i32 *))
-    cdef Py_ssize_t *ends = <Py_ssize_t *> calloc(n_sources, sizeof(Py_ssize_t))
-    cdef f64 *q_weight = <f64 *> calloc(rows + 1, sizeof(f64))
-    cdef f32 *q_weight32 = <f32 *> calloc(rows + 1, sizeof(f32))
-    cdef char *q_word = <char *> calloc(rows + 1, sizeof(char))
-    cdef const i64 **q_tids = <const i64 **> calloc(rows + 1, sizeof(i64 *))
-    cdef const f64 **q_signed = <const f64 **> calloc(rows + 1, sizeof(f64 *))
-    cdef Py_ssize_t *q_reach = <Py_ssize_t *> calloc(rows + 1, sizeof(Py_ssize_t))
-    similar.table = <f64 *> calloc(similar_count * rows + 1, sizeof(f64))
-    similar.rank = <Py_ssize_t *> calloc(similar_count + 1, sizeof(Py_ssize_t))
-    similar.slots = &slot_view[0] if vocab else NULL
-    try:
-        if not (heads and ends and q_weight and q_weight32 and q_word and q_tids and q_signed
-                and q_reach and similar.table and similar.rank):
-            raise MemoryError()
-        for i in range(n_sources):
-            ids = sources[i]
-            ends[i] = ids.shape[0]
-            heads[i] = &ids[0] if ids.shape[0] else NULL
+    cdef readonly Py_ssize_t vocab
+    cdef readonly Py_ssize_t names
+
+    def __init__(self, token_start, token_ids, weights32, weights64, total, bag_keys, bag_vids):
+        self.token_start = token_start
+        self.token_ids = token_ids
+        self.weights32 = weights32
+        self.weights64 = weights64
+        self.total = total
+        self.bag_keys = bag_keys
+        self.bag_vids = bag_vids
+        self.vocab = self.weights32.shape[0]
+        self.names = self.total.shape[0]
+        if (
+            self.weights64.shape[0] != self.vocab
+            or self.token_start.shape[0] != self.names + 1
+            or self.bag_keys.shape[0] != self.bag_vids.shape[0]
+            or self.token_start[self.names] != self.token_ids.shape[0]
+        ):
+            raise ValueError("index arrays of mismatched sizes")
+        cdef Py_ssize_t i
+        for i in range(self.names):
+            if not 0 <= self.token_start[i] <= self.token_start[i + 1]:
+                raise ValueError("token offsets out of order")
+        for i in range(self.token_ids.shape[0]):
+            if not 0 <= self.token_ids[i] < self.vocab:
+                raise ValueError("token id outside the vocabulary")
+        for i in range(self.bag_vids.shape[0]):
+            if not 0 <= self.bag_vids[i] < self.names:
+                raise ValueError("name id outside the index")
+        self.index.token_start = &self.token_start[0]
+        self.index.token_ids = &self.token_ids[0] if self.token_ids.shape[0] else NULL
+        self.index.weights32 = &self.weights32[0] if self.vocab else NULL
+        self.index.weights64 = &self.weights64[0] if self.vocab else NULL
+        self.index.total = &self.total[0] if self.names else NULL
+
+    def candidates(
+        self,
+        list reached,
+        exact_tids,
+        exact_key,
+        mask,
+        list tids,
+        list signed,
+        list weights,
+        list words,
+        double total_q,
+        double bound,
+        double conflict_penalty,
+        slots,
+    ):
+        """The candidate names of one query name and the parts of their bounds.
+
+        A candidate is any name in one of the sorted id arrays ``reached``
+        or made of exactly the token ids ``exact_tids`` (None: some query
+        token is in no list name), whose multiset key is ``exact_key``; and
+        allowed by ``mask`` (bool per name, or None). Query token ``i``
+        pairs with index tokens ``tids[i]`` (int64) with similarities
+        ``signed[i]`` (float64, negative where no real word in common),
+        weighs ``weights[i]`` and is a word, not an initial, where
+        ``words[i]``. ``total_q`` is the least the query's weight can shrink
+        to. ``slots`` is a zeroed int32 scratch array over the vocabulary,
+        zeroed again on return: one per thread.
+
+        Returns ``(vids, cq, cc, damp, exact)``: the ascending ids of the
+        names whose query credit still reaches ``bound``, each with its
+        query and list coverage and conflict damping, so that its bound is
+        ``cq * cc ** CANDIDATE_EXPONENT * damp``, or 1.0 where ``exact``.
+        """
+        cdef Py_ssize_t rows = len(tids)
+        if len(signed) != rows or len(weights) != rows or len(words) != rows:
+            raise ValueError("one similarity array, weight and word flag per query token")
+        cdef i32[::1] slot_view = slots
+        if slot_view.shape[0] < self.vocab:
+            raise ValueError("scratch smaller than the vocabulary")
+        cdef const unsigned char[::1] allowed
+        cdef const unsigned char *allowed_ptr = NULL
+        if mask is not None:
+            allowed = np.asarray(mask, dtype=np.bool_).view(np.uint8)
+            if allowed.shape[0] != self.names:
+                raise ValueError("mask of the wrong size")
+            if self.names:
+                allowed_ptr = &allowed[0]
+        # Arrays kept referenced here for as long as their data pointers are used.
+        sources = [np.ascontiguousarray(r, dtype=np.int32) for r in reached]
+        rows_tids = [np.ascontiguousarray(t, dtype=np.int64) for t in tids]
+        rows_signed = [np.ascontiguousarray(v, dtype=np.float64) for v in signed]
+        want = np.sort(np.asarray(exact_tids if exact_tids is not None else [], dtype=np.int64))
+        cdef Py_ssize_t n_sources = len(sources) + 1  # the exact names last
+        cdef Py_ssize_t capacity = 0
+        cdef Py_ssize_t similar_count = 0
+        cdef Py_ssize_t i, j
+        cdef const i32[::1] ids
+        cdef const i64[::1] row_tids
+        cdef const f64[::1] row_signed
+        cdef const i64[::1] want_view = want
+        for source in sources:
+            ids = source
+            if ids.shape[0] and (ids[0] < 0 or ids[ids.shape[0] - 1] >= self.names):
+                raise ValueError("name id outside the index")
+            capacity += ids.shape[0]
         for i in range(rows):
-            q_weight[i] = weights[i]
-            q_weight32[i] = <f32> q_weight[i]
-            q_word[i] = bool(words[i])
             row_tids = rows_tids[i]
             row_signed = rows_signed[i]
-            q_reach[i] = row_tids.shape[0]
-            q_tids[i] = &row_tids[0] if row_tids.shape[0] else NULL
-            q_signed[i] = &row_signed[0] if row_signed.shape[0] else NULL
-        query.rows = rows
-        query.weight = q_weight
-        query.weight32 = q_weight32
-        query.word = q_word
-        query.tids = q_tids
-        query.signed = q_signed
-        query.reach = q_reach
-        query.total = total_q
-        query.bound = bound
-        query.conflict_penalty = conflict_penalty
-        index.token_start = &token_start[0]
-        index.token_ids = &token_ids[0] if token_ids.shape[0] else NULL
-        index.weights32 = &weights32[0] if vocab else NULL
-        index.weights64 = &weights64[0] if vocab else NULL
-        index.total = &total[0] if names else NULL
-        out.vids = &o_vids[0] if capacity else NULL
-        out.cq = &o_cq[0] if capacity else NULL
-        out.cc = &o_cc[0] if capacity else NULL
-        out.damp = &o_damp[0] if capacity else NULL
-        out.exact = <char *> &o_exact[0] if capacity else NULL
-        with nogil:
-            _fill(&query, &similar)
-            count = _bound_all(&query, &similar, &index, heads, ends, n_sources, allowed_ptr, &out)
-            _clear(&query, &similar)
-        if count < 0:
-            raise MemoryError()
-    finally:
-        free(heads)
-        free(ends)
-        free(q_weight)
-        free(q_weight32)
-        free(q_word)
-        free(q_tids)
-        free(q_signed)
-        free(q_reach)
-        free(similar.table)
-        free(similar.rank)
-    return out_vids[:count], out_cq[:count], out_cc[:count], out_damp[:count], out_exact[:count]
+            if row_tids.shape[0] != row_signed.shape[0]:
+                raise ValueError("one similarity per similar token")
+            for j in range(row_tids.shape[0]):
+                if not 0 <= row_tids[j] < self.vocab:
+                    raise ValueError("similar token outside the vocabulary")
+            similar_count += row_tids.shape[0]
+
+        cdef Query query
+        cdef Similar similar
+        cdef Out out
+        cdef i32[::1] o_vids
+        cdef f64[:, ::1] o_parts
+        cdef unsigned char[::1] o_exact
+        cdef Py_ssize_t count = 0
+        cdef const i32 **heads = <const i32 **> calloc(n_sources, sizeof(i32 *))
+        cdef Py_ssize_t *ends = <Py_ssize_t *> calloc(n_sources, sizeof(Py_ssize_t))
+        cdef i32 *exact_names = NULL
+        cdef f64 *q_weight = <f64 *> calloc(rows + 1, sizeof(f64))
+        cdef f32 *q_weight32 = <f32 *> calloc(rows + 1, sizeof(f32))
+        cdef char *q_word = <char *> calloc(rows + 1, sizeof(char))
+        cdef const i64 **q_tids = <const i64 **> calloc(rows + 1, sizeof(i64 *))
+        cdef const f64 **q_signed = <const f64 **> calloc(rows + 1, sizeof(f64 *))
+        cdef Py_ssize_t *q_reach = <Py_ssize_t *> calloc(rows + 1, sizeof(Py_ssize_t))
+        similar.table = <f64 *> calloc(similar_count * rows + 1, sizeof(f64))
+        similar.rank = <Py_ssize_t *> calloc(similar_count + 1, sizeof(Py_ssize_t))
+        similar.slots = &slot_view[0] if self.vocab else NULL
+        similar.present = <unsigned char *> calloc(self.vocab // 8 + 1, 1)
+        try:
+            if not (heads and ends and q_weight and q_weight32 and q_word and q_tids and q_signed
+                    and q_reach and similar.table and similar.rank and similar.present):
+                raise MemoryError()
+            for i in range(n_sources - 1):
+                ids = sources[i]
+                ends[i] = ids.shape[0]
+                heads[i] = &ids[0] if ids.shape[0] else NULL
+            if exact_tids is not None and want_view.shape[0]:
+                ends[n_sources - 1] = self._exact_names(&want_view[0], want_view.shape[0], exact_key, &exact_names)
+                if ends[n_sources - 1] < 0:
+                    raise MemoryError()
+                heads[n_sources - 1] = exact_names
+                capacity += ends[n_sources - 1]
+            for i in range(rows):
+                q_weight[i] = weights[i]
+                q_weight32[i] = <f32> q_weight[i]
+                q_word[i] = bool(words[i])
+                row_tids = rows_tids[i]
+                row_signed = rows_signed[i]
+                q_reach[i] = row_tids.shape[0]
+                q_tids[i] = &row_tids[0] if row_tids.shape[0] else NULL
+                q_signed[i] = &row_signed[0] if row_signed.shape[0] else NULL
+            query.rows = rows
+            query.weight = q_weight
+            query.weight32 = q_weight32
+            query.word = q_word
+            query.tids = q_tids
+            query.signed = q_signed
+            query.reach = q_reach
+            query.total = total_q
+            query.bound = bound
+            query.conflict_penalty = conflict_penalty
+            # One spare entry, so that even an empty output has an address.
+            out_vids = o_vids = np.empty(capacity + 1, dtype=np.int32)
+            out_parts = o_parts = np.empty((3, capacity + 1), dtype=np.float64)
+            out_exact = o_exact = np.zeros(capacity + 1, dtype=np.uint8)
+            out.vids = &o_vids[0]
+            out.cq = &o_parts[0, 0]
+            out.cc = &o_parts[1, 0]
+            out.damp = &o_parts[2, 0]
+            out.exact = <char *> &o_exact[0]
+            with nogil:
+                _fill(&query, &similar)
+                count = _bound_all(&query, &similar, &self.index, heads, ends, n_sources, allowed_ptr, &out)
+                _clear(&query, &similar)
+            if count < 0:
+                raise MemoryError()
+        finally:
+            free(heads)
+            free(ends)
+            free(exact_names)
+            free(q_weight)
+            free(q_weight32)
+            free(q_word)
+            free(q_tids)
+            free(q_signed)
+            free(q_reach)
+            free(similar.table)
+            free(similar.rank)
+            free(similar.present)
+        parts = out_parts[:, :count]
+        return out_vids[:count], parts[0], parts[1], parts[2], out_exact[:count].view(np.bool_)
+
+    cdef Py_ssize_t _exact_names(self, const i64 *want, Py_ssize_t n, u64 key, i32 **found):
+        """The names made of exactly the sorted token ids ``want``, ascending, into ``found``.
+
+        Returns how many (-1: out of memory). The caller frees ``found``.
+        """
+        cdef Py_ssize_t lo = 0
+        cdef Py_ssize_t hi = self.bag_keys.shape[0]
+        cdef Py_ssize_t mid, j, k, q, count = 0
+        cdef i32 vid
+        cdef i64 held
+        while lo < hi:  # the first name with this key
+            mid = (lo + hi) // 2
+            if self.bag_keys[mid] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        hi = lo
+        while hi < self.bag_keys.shape[0] and self.bag_keys[hi] == key:
+            hi += 1
+        found[0] = <i32 *> malloc((hi - lo + 1) * sizeof(i32))
+        cdef i64 *tokens = <i64 *> malloc(n * sizeof(i64))
+        if found[0] == NULL or tokens == NULL:
+            free(tokens)
+            return -1
+        for j in range(lo, hi):
+            # Keys may collide: compare the sorted tokens themselves.
+            vid = self.bag_vids[j]
+            if self.token_start[vid + 1] - self.token_start[vid] != n:
+                continue
+            for k in range(n):
+                held = self.token_ids[self.token_start[vid] + k]
+                q = k
+                while q > 0 and tokens[q - 1] > held:
+                    tokens[q] = tokens[q - 1]
+                    q -= 1
+                tokens[q] = held
+            for k in range(n):
+                if tokens[k] != want[k]:
+                    break
+            else:
+                q = count
+                while q > 0 and found[0][q - 1] > vid:
+                    found[0][q] = found[0][q - 1]
+                    q -= 1
+                found[0][q] = vid
+                count += 1
+        free(tokens)
+        return count
 
 
 cdef void _fill(const Query *query, Similar *similar) noexcept nogil:
@@ -270,6 +378,7 @@ cdef void _fill(const Query *query, Similar *similar) noexcept nogil:
                 slot = used
                 used += 1
                 similar.slots[tid] = <i32> used
+                similar.present[tid >> 3] |= 1 << (tid & 7)
                 similar.rank[slot] = -1
             similar.table[slot * query.rows + i] = query.signed[i][p]
             if query.word[i] and query.weight[i] > 0 and similar.rank[slot] < 0:
@@ -317,6 +426,12 @@ cdef Py_ssize_t _bound_all(
                 vid = heads[s][0]
         if vid < 0:
             break
+        for s in range(n_sources):
+            # Names a few steps ahead: their token offsets, then their tokens
+            # (memory latency, not arithmetic, is what a name costs).
+            if ends[s] > 16:
+                prefetch(&index.token_start[heads[s][16]])
+                prefetch(&index.token_ids[index.token_start[heads[s][8]]])
         exact = False
         for s in range(n_sources):
             if ends[s] and heads[s][0] == vid:
@@ -374,9 +489,9 @@ cdef bint _bound_one(
     n_credits = 0
     for p in range(index.token_start[vid], index.token_start[vid + 1]):
         tid = index.token_ids[p]
-        slot = similar.slots[tid] - 1
-        if slot < 0:
+        if not similar.present[tid >> 3] & (1 << (tid & 7)):
             continue  # no query token pairs with it: it adds to no bound
+        slot = similar.slots[tid] - 1
         row = similar.table + slot * rows
         credit = 0.0
         paired = 0.0

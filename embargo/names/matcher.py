@@ -16,6 +16,7 @@ import heapq
 import os
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -27,7 +28,7 @@ import numpy as np
 
 from embargo.model import PERSON, Entity, schemas_compatible
 from embargo.names.explain import explain
-from embargo.names.index import NameIndex, TokenReach, entity_names, entity_record, normalise_gender
+from embargo.names.index import NameIndex, TokenReach, _bag_key, entity_names, entity_record, normalise_gender
 from embargo.names.normalise import name_forms
 from embargo.names.query import Query
 from embargo.names.score import (
@@ -281,9 +282,9 @@ class Matcher:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         reach = [index.reach(token, qname.abjad) for token in qname.tokens]
         essential = self._essential_reached(qname, reach, (bound - _ROUNDING) * total_q)
-        exact = self._exact_names(qname)
         if _kernel is not None and self.settings.compiled_kernels:
-            return self._compiled_candidates(qname, reach, essential, exact, total_q, bound, mask)
+            return self._compiled_candidates(qname, reach, essential, total_q, bound, mask)
+        exact = self._exact_names(qname)
         vids = _union(essential)
         if len(exact) and len(_slots_of(vids, exact)) < len(exact):
             vids = np.union1d(vids, exact)
@@ -360,18 +361,18 @@ class Matcher:
         self,
         qname: _QueryName,
         reach: list[TokenReach],
-        reached: list[np.ndarray],
-        exact: np.ndarray,
+        essential: list[np.ndarray],
         total_q: float,
         bound: float,
         mask: np.ndarray | None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """What the numpy code of :meth:`_candidates` gives, from the compiled kernel."""
-        assert _kernel is not None
         index = self.index
-        vids, cq, cc, damp, exact_flags = _kernel.candidate_bounds(
-            reached,
-            exact,
+        tids = self._query_token_ids(qname)
+        vids, cq, cc, damp, exact = _kernel_of(index).candidates(
+            essential,
+            tids,
+            _bag_key(tids) if tids is not None else 0,
             mask,
             [r.tids for r in reach],
             [r.signed for r in reach],
@@ -380,15 +381,10 @@ class Matcher:
             total_q,
             bound,
             CONFLICT_PENALTY,
-            index.var_token_start,
-            index.var_token_ids,
-            index.weights32,
-            index.weights64,
-            index.var_total,
             _scratch("slots", (len(index.tokens),), np.int32),
         )
         upper = cq * cc**CANDIDATE_EXPONENT * damp
-        upper[exact_flags] = 1.0
+        upper[exact] = 1.0
         keep = upper + _ROUNDING >= bound
         return vids[keep], upper[keep]
 
@@ -421,14 +417,19 @@ class Matcher:
 
     def _exact_names(self, qname: _QueryName) -> np.ndarray:
         """Names made of exactly the query's tokens (in any order)."""
-        index = self.index
+        tids = self._query_token_ids(qname)
+        return _NO_IDS if tids is None else self.index.names_of_tokens(tids)
+
+    def _query_token_ids(self, qname: _QueryName) -> list[int] | None:
+        """The query's token ids, or None when a list name has none of some token."""
+        vocab = self.index.vocab
         ids: list[int] = []
         for token in qname.tokens:
-            tid = index.vocab.get(token)
+            tid = vocab.get(token)
             if tid is None:
-                return _NO_IDS
+                return None
             ids.append(tid)
-        return index.names_of_tokens(ids)
+        return ids
 
     def _list_side_bounds(
         self,
@@ -882,6 +883,26 @@ def _slots_of(vids: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 _NO_IDS = np.zeros(0, dtype=np.int32)
+
+
+_KERNELS: weakref.WeakKeyDictionary[NameIndex, _kernel.NameBounds] = weakref.WeakKeyDictionary()
+
+
+def _kernel_of(index: NameIndex) -> _kernel.NameBounds:
+    """The compiled kernel's view of ``index``, built (and its arrays checked) once."""
+    assert _kernel is not None
+    bounds = _KERNELS.get(index)
+    if bounds is None:
+        bounds = _KERNELS[index] = _kernel.NameBounds(
+            index.var_token_start,
+            index.var_token_ids,
+            index.weights32,
+            index.weights64,
+            index.var_total,
+            index.bag_keys,
+            index.bag_vids,
+        )
+    return bounds
 
 
 def _union(reached: list[np.ndarray]) -> np.ndarray:

@@ -120,24 +120,31 @@ def test_threads_bound_candidates_at_the_same_time(paths, sample, pure_results):
 
 def test_bad_arguments_are_refused_and_leave_the_scratch_clean(paths):
     index = paths[0].index
+    arrays = [index.var_token_start, index.var_token_ids, index.weights32, index.weights64, index.var_total]
+    bags = [index.bag_keys, index.bag_vids]
+    with pytest.raises(ValueError, match="mismatched sizes"):
+        kernel.NameBounds(*arrays[:-1], index.var_total[:-1], *bags)
+    corrupt = index.var_token_ids.copy()
+    corrupt[-1] = len(index.tokens)
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        kernel.NameBounds(*arrays[:1], corrupt, *arrays[2:], *bags)
+    bounds = kernel.NameBounds(*arrays, *bags)
     slots = np.zeros(len(index.tokens), dtype=np.int32)
+    names = [np.array([0, 1, 2], dtype=np.int32)]
     good = np.array([0, 1], dtype=np.int64)
-    args = [index.var_token_start, index.var_token_ids, index.weights32, index.weights64, index.var_total]
-    names = np.array([0, 1, 2], dtype=np.int32)
-    exact = np.zeros(0, dtype=np.int32)
     outside = np.array([0, len(index.tokens)], dtype=np.int64)
     with pytest.raises(ValueError, match="outside the vocabulary"):
-        kernel.candidate_bounds(
-            [names], exact, None, [good, outside], [np.ones(2), np.ones(2)], [1.0, 1.0], [True, True],
-            2.0, 0.5, 0.8, *args, slots,
+        bounds.candidates(
+            names, None, 0, None, [good, outside], [np.ones(2), np.ones(2)], [1.0, 1.0], [True, True],
+            2.0, 0.5, 0.8, slots,
         )  # fmt: skip
-    with pytest.raises(ValueError, match="mismatched sizes"):
-        kernel.candidate_bounds(
-            [names], exact, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.5, 0.8, *args, slots[:10]
+    with pytest.raises(ValueError, match="scratch"):
+        bounds.candidates(
+            names, None, 0, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.5, 0.8, slots[:10]
         )
     assert not slots.any()
-    vids, *_rest = kernel.candidate_bounds(
-        [names], exact, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.0, 0.8, *args, slots
+    vids, *_parts = bounds.candidates(
+        names, None, 0, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.0, 0.8, slots
     )
     assert not slots.any()
     assert vids.tolist() == sorted(set(vids.tolist()))
