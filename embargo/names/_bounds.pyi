@@ -27,6 +27,7 @@ class NameBounds:
         words: list[bool],
         total_q: float,
         bound: float,
+        rounding: float,
         conflict_penalty: float,
         slots: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]: ...

@@ -40,10 +40,6 @@ ctypedef uint64_t u64
 ctypedef float f32
 ctypedef double f64
 
-# Final scores are rounded to three decimals (see matcher._ROUNDING).
-cdef f64 ROUNDING = 6e-4
-
-
 cdef struct Query:
     # One query name: per query token (row) its weight, whether it is a
     # word (not an initial) and its similar tokens.
@@ -52,10 +48,11 @@ cdef struct Query:
     const f32 *weight32
     const char *word
     const i64 **tids
-    const f64 **signed
+    const f64 **similarity
     const Py_ssize_t *reach
     f64 total  # the least the query's weight can shrink to
     f64 bound  # what a name's bound must reach
+    f64 rounding  # how far rounding may lift a final score above its bound
     f64 conflict_penalty
 
 
@@ -161,6 +158,7 @@ cdef class NameBounds:
         list words,
         double total_q,
         double bound,
+        double rounding,
         double conflict_penalty,
         slots,
     ):
@@ -211,8 +209,9 @@ cdef class NameBounds:
         cdef const i64[::1] want_view = want
         for source in sources:
             ids = source
-            if ids.shape[0] and (ids[0] < 0 or ids[ids.shape[0] - 1] >= self.names):
-                raise ValueError("name id outside the index")
+            for j in range(ids.shape[0]):
+                if not (0 <= ids[j] < self.names and (j == 0 or ids[j - 1] < ids[j])):
+                    raise ValueError("name ids not ascending within the index")
             capacity += ids.shape[0]
         for i in range(rows):
             row_tids = rows_tids[i]
@@ -272,10 +271,11 @@ cdef class NameBounds:
             query.weight32 = q_weight32
             query.word = q_word
             query.tids = q_tids
-            query.signed = q_signed
+            query.similarity = q_signed
             query.reach = q_reach
             query.total = total_q
             query.bound = bound
+            query.rounding = rounding
             query.conflict_penalty = conflict_penalty
             # One spare entry, so that even an empty output has an address.
             out_vids = o_vids = np.empty(capacity + 1, dtype=np.int32)
@@ -288,7 +288,8 @@ cdef class NameBounds:
             out.exact = <char *> &o_exact[0]
             with nogil:
                 _fill(&query, &similar)
-                count = _bound_all(&query, &similar, &self.index, heads, ends, n_sources, allowed_ptr, &out)
+                count = _merge(heads, ends, n_sources, allowed_ptr, &out)
+                count = _bound_all(&query, &similar, &self.index, count, &out)
                 _clear(&query, &similar)
             if count < 0:
                 raise MemoryError()
@@ -380,7 +381,7 @@ cdef void _fill(const Query *query, Similar *similar) noexcept nogil:
                 similar.slots[tid] = <i32> used
                 similar.present[tid >> 3] |= 1 << (tid & 7)
                 similar.rank[slot] = -1
-            similar.table[slot * query.rows + i] = query.signed[i][p]
+            similar.table[slot * query.rows + i] = query.similarity[i][p]
             if query.word[i] and query.weight[i] > 0 and similar.rank[slot] < 0:
                 similar.rank[slot] = position
             position += 1
@@ -394,44 +395,28 @@ cdef void _clear(const Query *query, Similar *similar) noexcept nogil:
             similar.slots[query.tids[i][p]] = 0
 
 
-cdef Py_ssize_t _bound_all(
-    const Query *query,
-    const Similar *similar,
-    const Index *index,
+cdef Py_ssize_t _merge(
     const i32 **heads,
     Py_ssize_t *ends,
     Py_ssize_t n_sources,
     const unsigned char *allowed,
     Out *out,
 ) noexcept nogil:
-    """Bound each candidate in ascending id order; returns how many remain (-1: out of memory)."""
-    cdef Py_ssize_t s, length
+    """Write the ids in any source, allowed, ascending and once each; returns how many.
+
+    The last source holds the exact names, whose flag is set.
+    """
+    cdef Py_ssize_t s
     cdef Py_ssize_t count = 0
-    cdef Py_ssize_t room = 0
-    cdef Credit *credits = NULL
-    cdef Credit *grown
-    cdef f64 *best = <f64 *> malloc((query.rows + 1) * sizeof(f64))
-    cdef f32 *heaviest = <f32 *> malloc((query.rows + 1) * sizeof(f32))
     cdef i32 vid
     cdef bint exact
-    if best == NULL or heaviest == NULL:
-        free(best)
-        free(heaviest)
-        return -1
     while True:
-        # The next candidate: the smallest id at the head of any source.
         vid = -1
         for s in range(n_sources):
             if ends[s] and (vid < 0 or heads[s][0] < vid):
                 vid = heads[s][0]
         if vid < 0:
-            break
-        for s in range(n_sources):
-            # Names a few steps ahead: their token offsets, then their tokens
-            # (memory latency, not arithmetic, is what a name costs).
-            if ends[s] > 16:
-                prefetch(&index.token_start[heads[s][16]])
-                prefetch(&index.token_ids[index.token_start[heads[s][8]]])
+            return count
         exact = False
         for s in range(n_sources):
             if ends[s] and heads[s][0] == vid:
@@ -439,8 +424,44 @@ cdef Py_ssize_t _bound_all(
                 ends[s] -= 1
                 if s == n_sources - 1:
                     exact = True
-        if allowed != NULL and not allowed[vid]:
-            continue
+        if allowed == NULL or allowed[vid]:
+            out.vids[count] = vid
+            out.exact[count] = exact
+            count += 1
+
+
+cdef Py_ssize_t _bound_all(
+    const Query *query,
+    const Similar *similar,
+    const Index *index,
+    Py_ssize_t candidates,
+    Out *out,
+) noexcept nogil:
+    """Bound the ``candidates`` names in ``out``, keeping those that may reach the bound.
+
+    Returns how many remain, moved to the front in the same order (-1: out
+    of memory).
+    """
+    cdef Py_ssize_t i, length
+    cdef Py_ssize_t count = 0
+    cdef Py_ssize_t room = 0
+    cdef Credit *credits = NULL
+    cdef Credit *grown
+    cdef f64 *best = <f64 *> malloc((query.rows + 1) * sizeof(f64))
+    cdef f32 *heaviest = <f32 *> malloc((query.rows + 1) * sizeof(f32))
+    cdef i32 vid
+    if best == NULL or heaviest == NULL:
+        free(best)
+        free(heaviest)
+        return -1
+    for i in range(candidates):
+        # Names a few steps ahead: their token offsets, then their tokens
+        # (memory latency, not arithmetic, is what a name costs).
+        if i + 16 < candidates:
+            prefetch(&index.token_start[out.vids[i + 16]])
+        if i + 8 < candidates:
+            prefetch(&index.token_ids[index.token_start[out.vids[i + 8]]])
+        vid = out.vids[i]
         length = index.token_start[vid + 1] - index.token_start[vid]
         if length > room:
             room = 2 * length
@@ -449,7 +470,8 @@ cdef Py_ssize_t _bound_all(
                 count = -1
                 break
             credits = grown
-        if _bound_one(query, similar, index, vid, exact, best, heaviest, credits, out, count):
+        # Writing at ``count`` <= ``i`` never overwrites a name still to come.
+        if _bound_one(query, similar, index, vid, out.exact[i], best, heaviest, credits, out, count):
             count += 1
     free(credits)
     free(best)
@@ -540,7 +562,7 @@ cdef bint _bound_one(
     # Only an exact full name scores on initials, particles and legal forms
     # alone; anything else needs a real word in common. The bound is at
     # most cq, so names it already rules out need no list side.
-    if not exact and not (real and cq + ROUNDING >= query.bound):
+    if not exact and not (real and cq + query.rounding >= query.bound):
         return False
 
     # List side: each list token paired at most once, with at most its best

@@ -380,6 +380,7 @@ class Matcher:
             [len(token) > 1 for token in qname.tokens],
             total_q,
             bound,
+            _ROUNDING,
             CONFLICT_PENALTY,
             _scratch("slots", (len(index.tokens),), np.int32),
         )

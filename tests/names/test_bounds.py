@@ -136,15 +136,31 @@ def test_bad_arguments_are_refused_and_leave_the_scratch_clean(paths):
     with pytest.raises(ValueError, match="outside the vocabulary"):
         bounds.candidates(
             names, None, 0, None, [good, outside], [np.ones(2), np.ones(2)], [1.0, 1.0], [True, True],
-            2.0, 0.5, 0.8, slots,
+            2.0, 0.5, 6e-4, 0.8, slots,
         )  # fmt: skip
+    with pytest.raises(ValueError, match="not ascending"):
+        bounds.candidates(
+            [names[0][::-1].copy()],
+            None,
+            0,
+            None,
+            [good],
+            [np.ones(2)],
+            [1.0],
+            [True],
+            1.0,
+            0.5,
+            6e-4,
+            0.8,
+            slots,
+        )
     with pytest.raises(ValueError, match="scratch"):
         bounds.candidates(
-            names, None, 0, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.5, 0.8, slots[:10]
+            names, None, 0, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.5, 6e-4, 0.8, slots[:10]
         )
     assert not slots.any()
     vids, *_parts = bounds.candidates(
-        names, None, 0, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.0, 0.8, slots
+        names, None, 0, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.0, 6e-4, 0.8, slots
     )
     assert not slots.any()
     assert vids.tolist() == sorted(set(vids.tolist()))
