@@ -9,6 +9,8 @@ class NameBounds:
         self,
         token_start: np.ndarray,
         token_ids: np.ndarray,
+        posting_start: np.ndarray,
+        posting_ids: np.ndarray,
         weights32: np.ndarray,
         weights64: np.ndarray,
         total: np.ndarray,
@@ -17,7 +19,7 @@ class NameBounds:
     ) -> None: ...
     def candidates(
         self,
-        reached: list[np.ndarray],
+        essential: list[int],
         exact_tids: list[int] | None,
         exact_key: int,
         mask: np.ndarray | None,

@@ -33,6 +33,21 @@ cdef extern from *:
     """
     void prefetch "EMBARGO_PREFETCH"(const void *address) noexcept nogil
 
+cdef extern from *:
+    """
+    #if defined(__GNUC__) || defined(__clang__)
+    #define EMBARGO_LOWEST_BIT(bits) __builtin_ctzll(bits)
+    #else
+    static int embargo_lowest_bit(unsigned long long bits) {
+        int n = 0;
+        while (!(bits & 1)) { bits >>= 1; n++; }
+        return n;
+    }
+    #define EMBARGO_LOWEST_BIT(bits) embargo_lowest_bit(bits)
+    #endif
+    """
+    int _lowest_bit "EMBARGO_LOWEST_BIT"(unsigned long long bits) noexcept nogil
+
 
 ctypedef int32_t i32
 ctypedef int64_t i64
@@ -47,6 +62,7 @@ cdef struct Query:
     const f64 *weight
     const f32 *weight32
     const char *word
+    const char *essential  # its similar tokens' names are candidates
     const i64 **tids
     const f64 **similarity
     const Py_ssize_t *reach
@@ -68,8 +84,11 @@ cdef struct Similar:
 
 
 cdef struct Index:
+    Py_ssize_t names
     const i64 *token_start
     const i32 *token_ids
+    const i64 *posting_start
+    const i32 *posting_ids
     const f32 *weights32
     const f64 *weights64
     const f32 *total
@@ -96,7 +115,8 @@ cdef class NameBounds:
     """One index's arrays, checked once, for bounding the candidates of many query names.
 
     Built from a :class:`~embargo.names.index.NameIndex`'s flat arrays:
-    each name's token ids (``token_start`` offsets into ``token_ids``), the
+    each name's token ids (``token_start`` offsets into ``token_ids``), each
+    token's names (``posting_start`` offsets into ``posting_ids``), the
     tokens' weights (float32 and float64), each name's total weight, and
     the names sorted by the key of their token multiset (``bag_keys``,
     ``bag_vids``) to find exact names.
@@ -104,6 +124,8 @@ cdef class NameBounds:
 
     cdef const i64[::1] token_start
     cdef const i32[::1] token_ids
+    cdef const i64[::1] posting_start
+    cdef const i32[::1] posting_ids
     cdef const f32[::1] weights32
     cdef const f64[::1] weights64
     cdef const f32[::1] total
@@ -113,9 +135,13 @@ cdef class NameBounds:
     cdef readonly Py_ssize_t vocab
     cdef readonly Py_ssize_t names
 
-    def __init__(self, token_start, token_ids, weights32, weights64, total, bag_keys, bag_vids):
+    def __init__(
+        self, token_start, token_ids, posting_start, posting_ids, weights32, weights64, total, bag_keys, bag_vids
+    ):
         self.token_start = token_start
         self.token_ids = token_ids
+        self.posting_start = posting_start
+        self.posting_ids = posting_ids
         self.weights32 = weights32
         self.weights64 = weights64
         self.total = total
@@ -128,6 +154,8 @@ cdef class NameBounds:
             or self.token_start.shape[0] != self.names + 1
             or self.bag_keys.shape[0] != self.bag_vids.shape[0]
             or self.token_start[self.names] != self.token_ids.shape[0]
+            or self.posting_start.shape[0] != self.vocab + 1
+            or self.posting_start[self.vocab] != self.posting_ids.shape[0]
         ):
             raise ValueError("index arrays of mismatched sizes")
         cdef Py_ssize_t i
@@ -137,18 +165,27 @@ cdef class NameBounds:
         for i in range(self.token_ids.shape[0]):
             if not 0 <= self.token_ids[i] < self.vocab:
                 raise ValueError("token id outside the vocabulary")
+        for i in range(self.vocab):
+            if not 0 <= self.posting_start[i] <= self.posting_start[i + 1]:
+                raise ValueError("posting offsets out of order")
+        for i in range(self.posting_ids.shape[0]):
+            if not 0 <= self.posting_ids[i] < self.names:
+                raise ValueError("name id outside the index")
         for i in range(self.bag_vids.shape[0]):
             if not 0 <= self.bag_vids[i] < self.names:
                 raise ValueError("name id outside the index")
+        self.index.names = self.names
         self.index.token_start = &self.token_start[0]
         self.index.token_ids = &self.token_ids[0] if self.token_ids.shape[0] else NULL
+        self.index.posting_start = &self.posting_start[0]
+        self.index.posting_ids = &self.posting_ids[0] if self.posting_ids.shape[0] else NULL
         self.index.weights32 = &self.weights32[0] if self.vocab else NULL
         self.index.weights64 = &self.weights64[0] if self.vocab else NULL
         self.index.total = &self.total[0] if self.names else NULL
 
     def candidates(
         self,
-        list reached,
+        list essential,
         exact_tids,
         exact_key,
         mask,
@@ -164,10 +201,11 @@ cdef class NameBounds:
     ):
         """The candidate names of one query name and the parts of their bounds.
 
-        A candidate is any name in one of the sorted id arrays ``reached``
-        or made of exactly the token ids ``exact_tids`` (None: some query
-        token is in no list name), whose multiset key is ``exact_key``; and
-        allowed by ``mask`` (bool per name, or None). Query token ``i``
+        A candidate is any name holding a token that one of the query
+        tokens ``essential`` (their positions) pairs with, or made of exactly
+        the token ids ``exact_tids`` (None: some query token is in no list
+        name), whose multiset key is ``exact_key``; and allowed by ``mask``
+        (bool per name, or None). Query token ``i``
         pairs with index tokens ``tids[i]`` (int64) with similarities
         ``signed[i]`` (float64, negative where no real word in common),
         weighs ``weights[i]`` and is a word, not an initial, where
@@ -195,24 +233,15 @@ cdef class NameBounds:
             if self.names:
                 allowed_ptr = &allowed[0]
         # Arrays kept referenced here for as long as their data pointers are used.
-        sources = [np.ascontiguousarray(r, dtype=np.int32) for r in reached]
         rows_tids = [np.ascontiguousarray(t, dtype=np.int64) for t in tids]
         rows_signed = [np.ascontiguousarray(v, dtype=np.float64) for v in signed]
         want = np.sort(np.asarray(exact_tids if exact_tids is not None else [], dtype=np.int64))
-        cdef Py_ssize_t n_sources = len(sources) + 1  # the exact names last
         cdef Py_ssize_t capacity = 0
         cdef Py_ssize_t similar_count = 0
         cdef Py_ssize_t i, j
-        cdef const i32[::1] ids
         cdef const i64[::1] row_tids
         cdef const f64[::1] row_signed
         cdef const i64[::1] want_view = want
-        for source in sources:
-            ids = source
-            for j in range(ids.shape[0]):
-                if not (0 <= ids[j] < self.names and (j == 0 or ids[j - 1] < ids[j])):
-                    raise ValueError("name ids not ascending within the index")
-            capacity += ids.shape[0]
         for i in range(rows):
             row_tids = rows_tids[i]
             row_signed = rows_signed[i]
@@ -222,6 +251,17 @@ cdef class NameBounds:
                 if not 0 <= row_tids[j] < self.vocab:
                     raise ValueError("similar token outside the vocabulary")
             similar_count += row_tids.shape[0]
+        cdef char *q_essential = <char *> calloc(rows + 1, sizeof(char))
+        if q_essential == NULL:
+            raise MemoryError()
+        for i in essential:
+            if not 0 <= i < rows:
+                free(q_essential)
+                raise ValueError("essential query token out of range")
+            q_essential[i] = True
+            row_tids = rows_tids[i]
+            for j in range(row_tids.shape[0]):
+                capacity += self.posting_start[row_tids[j] + 1] - self.posting_start[row_tids[j]]
 
         cdef Query query
         cdef Similar similar
@@ -230,9 +270,9 @@ cdef class NameBounds:
         cdef f64[:, ::1] o_parts
         cdef unsigned char[::1] o_exact
         cdef Py_ssize_t count = 0
-        cdef const i32 **heads = <const i32 **> calloc(n_sources, sizeof(i32 *))
-        cdef Py_ssize_t *ends = <Py_ssize_t *> calloc(n_sources, sizeof(Py_ssize_t))
         cdef i32 *exact_names = NULL
+        cdef Py_ssize_t exact_count = 0
+        cdef u64 *seen = <u64 *> calloc(self.names // 64 + 1, sizeof(u64))
         cdef f64 *q_weight = <f64 *> calloc(rows + 1, sizeof(f64))
         cdef f32 *q_weight32 = <f32 *> calloc(rows + 1, sizeof(f32))
         cdef char *q_word = <char *> calloc(rows + 1, sizeof(char))
@@ -244,19 +284,14 @@ cdef class NameBounds:
         similar.slots = &slot_view[0] if self.vocab else NULL
         similar.present = <unsigned char *> calloc(self.vocab // 8 + 1, 1)
         try:
-            if not (heads and ends and q_weight and q_weight32 and q_word and q_tids and q_signed
+            if not (seen and q_weight and q_weight32 and q_word and q_tids and q_signed
                     and q_reach and similar.table and similar.rank and similar.present):
                 raise MemoryError()
-            for i in range(n_sources - 1):
-                ids = sources[i]
-                ends[i] = ids.shape[0]
-                heads[i] = &ids[0] if ids.shape[0] else NULL
             if exact_tids is not None and want_view.shape[0]:
-                ends[n_sources - 1] = self._exact_names(&want_view[0], want_view.shape[0], exact_key, &exact_names)
-                if ends[n_sources - 1] < 0:
+                exact_count = self._exact_names(&want_view[0], want_view.shape[0], exact_key, &exact_names)
+                if exact_count < 0:
                     raise MemoryError()
-                heads[n_sources - 1] = exact_names
-                capacity += ends[n_sources - 1]
+                capacity += exact_count
             for i in range(rows):
                 q_weight[i] = weights[i]
                 q_weight32[i] = <f32> q_weight[i]
@@ -270,6 +305,7 @@ cdef class NameBounds:
             query.weight = q_weight
             query.weight32 = q_weight32
             query.word = q_word
+            query.essential = q_essential
             query.tids = q_tids
             query.similarity = q_signed
             query.reach = q_reach
@@ -288,14 +324,14 @@ cdef class NameBounds:
             out.exact = <char *> &o_exact[0]
             with nogil:
                 _fill(&query, &similar)
-                count = _merge(heads, ends, n_sources, allowed_ptr, &out)
+                count = _gather(&query, &self.index, exact_names, exact_count, allowed_ptr, seen, &out)
                 count = _bound_all(&query, &similar, &self.index, count, &out)
                 _clear(&query, &similar)
             if count < 0:
                 raise MemoryError()
         finally:
-            free(heads)
-            free(ends)
+            free(q_essential)
+            free(seen)
             free(exact_names)
             free(q_weight)
             free(q_weight32)
@@ -395,39 +431,49 @@ cdef void _clear(const Query *query, Similar *similar) noexcept nogil:
             similar.slots[query.tids[i][p]] = 0
 
 
-cdef Py_ssize_t _merge(
-    const i32 **heads,
-    Py_ssize_t *ends,
-    Py_ssize_t n_sources,
+cdef Py_ssize_t _gather(
+    const Query *query,
+    const Index *index,
+    const i32 *exact,
+    Py_ssize_t exact_count,
     const unsigned char *allowed,
+    u64 *seen,
     Out *out,
 ) noexcept nogil:
-    """Write the ids in any source, allowed, ascending and once each; returns how many.
+    """Write the candidates, ascending and once each; returns how many.
 
-    The last source holds the exact names, whose flag is set.
+    A bit per name marks the names holding a token an essential query token
+    pairs with, and the exact names (ascending), whose flag is set; reading
+    the bits in order gives the ids sorted, however many postings overlap.
     """
-    cdef Py_ssize_t s
+    cdef Py_ssize_t i, p, t, word
     cdef Py_ssize_t count = 0
+    cdef Py_ssize_t next_exact = 0
+    cdef i64 tid
     cdef i32 vid
-    cdef bint exact
-    while True:
-        vid = -1
-        for s in range(n_sources):
-            if ends[s] and (vid < 0 or heads[s][0] < vid):
-                vid = heads[s][0]
-        if vid < 0:
-            return count
-        exact = False
-        for s in range(n_sources):
-            if ends[s] and heads[s][0] == vid:
-                heads[s] += 1
-                ends[s] -= 1
-                if s == n_sources - 1:
-                    exact = True
-        if allowed == NULL or allowed[vid]:
-            out.vids[count] = vid
-            out.exact[count] = exact
-            count += 1
+    cdef u64 bits
+    for i in range(query.rows):
+        if not query.essential[i]:
+            continue
+        for t in range(query.reach[i]):
+            tid = query.tids[i][t]
+            for p in range(index.posting_start[tid], index.posting_start[tid + 1]):
+                vid = index.posting_ids[p]
+                seen[vid >> 6] |= (<u64> 1) << (vid & 63)
+    for i in range(exact_count):
+        seen[exact[i] >> 6] |= (<u64> 1) << (exact[i] & 63)
+    for word in range(index.names // 64 + 1):
+        bits = seen[word]
+        while bits:
+            vid = <i32> (word * 64 + _lowest_bit(bits))
+            bits &= bits - 1
+            while next_exact < exact_count and exact[next_exact] < vid:
+                next_exact += 1
+            if allowed == NULL or allowed[vid]:
+                out.vids[count] = vid
+                out.exact[count] = next_exact < exact_count and exact[next_exact] == vid
+                count += 1
+    return count
 
 
 cdef Py_ssize_t _bound_all(

@@ -281,11 +281,11 @@ class Matcher:
         if index.name_count == 0 or total_q <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         reach = [index.reach(token, qname.abjad) for token in qname.tokens]
-        essential = self._essential_reached(qname, reach, (bound - _ROUNDING) * total_q)
+        essential = self._essential_tokens(qname, reach, (bound - _ROUNDING) * total_q)
         if _kernel is not None and self.settings.compiled_kernels:
             return self._compiled_candidates(qname, reach, essential, total_q, bound, mask)
         exact = self._exact_names(qname)
-        vids = _union(essential)
+        vids = _union([index.names_reached(qname.tokens[i], qname.abjad) for i in essential])
         if len(exact) and len(_slots_of(vids, exact)) < len(exact):
             vids = np.union1d(vids, exact)
         if mask is not None:
@@ -361,7 +361,7 @@ class Matcher:
         self,
         qname: _QueryName,
         reach: list[TokenReach],
-        essential: list[np.ndarray],
+        essential: list[int],
         total_q: float,
         bound: float,
         mask: np.ndarray | None,
@@ -389,21 +389,18 @@ class Matcher:
         keep = upper + _ROUNDING >= bound
         return vids[keep], upper[keep]
 
-    def _essential_reached(
-        self, qname: _QueryName, reach: list[TokenReach], needed: float
-    ) -> list[np.ndarray]:
-        """The names that could gather ``needed`` query credit, found from the heavy tokens alone.
+    def _essential_tokens(self, qname: _QueryName, reach: list[TokenReach], needed: float) -> list[int]:
+        """The query tokens whose names are the candidates for gathering ``needed`` query credit.
 
         A name's query credit is at most the sum, over the query tokens
         reaching it, of token weight times best similarity. Take the light
         tokens while their sum stays below ``needed``: a name reached by
         those alone cannot get there, so every candidate is reached by one
-        of the rest, and only their (short) postings need reading. Returns
-        the sorted names each of the rest reaches.
+        of the rest (returned, by position), and only their (short)
+        postings need reading.
         (Checking each candidate for the light tokens here, to drop more,
         costs more numpy calls than it saves later.)
         """
-        index = self.index
         gains = [w * r.best for w, r in zip(qname.weights, reach, strict=True)]
         order = sorted(range(len(gains)), key=gains.__getitem__)
         # The margin covers float32 rounding of the credits summed later.
@@ -414,7 +411,7 @@ class Matcher:
             light += gains[i]
             if light >= lowest:
                 essential.append(i)
-        return [index.names_reached(qname.tokens[i], qname.abjad) for i in essential]
+        return essential
 
     def _exact_names(self, qname: _QueryName) -> np.ndarray:
         """Names made of exactly the query's tokens (in any order)."""
@@ -897,6 +894,8 @@ def _kernel_of(index: NameIndex) -> _kernel.NameBounds:
         bounds = _KERNELS[index] = _kernel.NameBounds(
             index.var_token_start,
             index.var_token_ids,
+            index.posting_start,
+            index.posting_ids,
             index.weights32,
             index.weights64,
             index.var_total,

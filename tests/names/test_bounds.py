@@ -120,47 +120,36 @@ def test_threads_bound_candidates_at_the_same_time(paths, sample, pure_results):
 
 def test_bad_arguments_are_refused_and_leave_the_scratch_clean(paths):
     index = paths[0].index
-    arrays = [index.var_token_start, index.var_token_ids, index.weights32, index.weights64, index.var_total]
+    tokens = [index.var_token_start, index.var_token_ids, index.posting_start, index.posting_ids]
+    weights = [index.weights32, index.weights64, index.var_total]
     bags = [index.bag_keys, index.bag_vids]
     with pytest.raises(ValueError, match="mismatched sizes"):
-        kernel.NameBounds(*arrays[:-1], index.var_total[:-1], *bags)
-    corrupt = index.var_token_ids.copy()
-    corrupt[-1] = len(index.tokens)
-    with pytest.raises(ValueError, match="outside the vocabulary"):
-        kernel.NameBounds(*arrays[:1], corrupt, *arrays[2:], *bags)
-    bounds = kernel.NameBounds(*arrays, *bags)
+        kernel.NameBounds(*tokens, *weights[:-1], index.var_total[:-1], *bags)
+    corrupt = index.posting_ids.copy()
+    corrupt[-1] = index.name_count
+    with pytest.raises(ValueError, match="outside the index"):
+        kernel.NameBounds(*tokens[:3], corrupt, *weights, *bags)
+    bounds = kernel.NameBounds(*tokens, *weights, *bags)
     slots = np.zeros(len(index.tokens), dtype=np.int32)
-    names = [np.array([0, 1, 2], dtype=np.int32)]
     good = np.array([0, 1], dtype=np.int64)
     outside = np.array([0, len(index.tokens)], dtype=np.int64)
+
+    def candidates(essential, tids, slots=slots):
+        similar = [np.ones(len(t)) for t in tids]
+        ones = [1.0] * len(tids)
+        words = [True] * len(tids)
+        return bounds.candidates(
+            essential, None, 0, None, tids, similar, ones, words, 1.0, 0.0, 6e-4, 0.8, slots
+        )
+
     with pytest.raises(ValueError, match="outside the vocabulary"):
-        bounds.candidates(
-            names, None, 0, None, [good, outside], [np.ones(2), np.ones(2)], [1.0, 1.0], [True, True],
-            2.0, 0.5, 6e-4, 0.8, slots,
-        )  # fmt: skip
-    with pytest.raises(ValueError, match="not ascending"):
-        bounds.candidates(
-            [names[0][::-1].copy()],
-            None,
-            0,
-            None,
-            [good],
-            [np.ones(2)],
-            [1.0],
-            [True],
-            1.0,
-            0.5,
-            6e-4,
-            0.8,
-            slots,
-        )
+        candidates([0], [good, outside])
+    with pytest.raises(ValueError, match="out of range"):
+        candidates([1], [good])
     with pytest.raises(ValueError, match="scratch"):
-        bounds.candidates(
-            names, None, 0, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.5, 6e-4, 0.8, slots[:10]
-        )
+        candidates([0], [good], slots[:10])
     assert not slots.any()
-    vids, *_parts = bounds.candidates(
-        names, None, 0, None, [good], [np.ones(2)], [1.0], [True], 1.0, 0.0, 6e-4, 0.8, slots
-    )
+    vids, *_parts = candidates([0], [good])
     assert not slots.any()
-    assert vids.tolist() == sorted(set(vids.tolist()))
+    holding = set(index.postings(0).tolist()) | set(index.postings(1).tolist())
+    assert vids.tolist() == sorted(holding)
