@@ -205,13 +205,12 @@ cdef class NameBounds:
         tokens ``essential`` (their positions) pairs with, or made of exactly
         the token ids ``exact_tids`` (None: some query token is in no list
         name), whose multiset key is ``exact_key``; and allowed by ``mask``
-        (bool per name, or None). Query token ``i``
-        pairs with index tokens ``tids[i]`` (int64) with similarities
-        ``signed[i]`` (float64, negative where no real word in common),
-        weighs ``weights[i]`` and is a word, not an initial, where
-        ``words[i]``. ``total_q`` is the least the query's weight can shrink
-        to. ``slots`` is a zeroed int32 scratch array over the vocabulary,
-        zeroed again on return: one per thread.
+        (bool per name, or None). Query token ``i`` pairs with index tokens
+        ``tids[i]`` (int64) with similarities ``signed[i]`` (float64,
+        negative where no real word in common), weighs ``weights[i]`` and is
+        a word, not an initial, where ``words[i]``. ``total_q`` is the least
+        the query's weight can shrink to. ``slots`` is a zeroed int32 scratch
+        array over the vocabulary, zeroed again on return: one per thread.
 
         Returns ``(vids, cq, cc, damp, exact)``: the ascending ids of the
         names whose query credit still reaches ``bound``, each with its
