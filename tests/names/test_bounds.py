@@ -7,9 +7,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from embargo.names import Matcher, Query
 from embargo.names.index import NameIndex
+from embargo.settings import Settings
+from tests.names.test_index import SMALL_INDEX, SMALL_NAMES, mutated, name
 
 kernel = pytest.importorskip(
     "embargo.names._bounds", reason="compiled kernels not built (python setup.py build_ext --inplace)"
@@ -19,6 +23,7 @@ kernel = pytest.importorskip(
 UNLISTED = ["John Smith", "Maria Garcia Lopez", "Mohammed Ali", "Wang Wei", "Ivan Petrov", "Ahmad bin Abdullah",
             "Sberbank", "Bank of Moscow", "Global Trading LLC", "Ali", "Kim", "J. R. R. Tolkien", "Li"]  # fmt: skip
 BOUNDS = (0.5, 0.35, 0.2)
+SMALL_PATHS = tuple(Matcher(SMALL_INDEX, Settings(compiled_kernels=compiled)) for compiled in (False, True))
 
 
 def _evenly(items: list[int], count: int) -> list[int]:
@@ -153,3 +158,18 @@ def test_bad_arguments_are_refused_and_leave_the_scratch_clean(paths):
     assert not slots.any()
     holding = set(index.postings(0).tolist()) | set(index.postings(1).tolist())
     assert vids.tolist() == sorted(holding)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    query=st.one_of(mutated(SMALL_NAMES), name),
+    bound=st.sampled_from([-0.5, 0.0, 0.2, 0.5, 0.8, 1.0, 1.5]),
+    schema=st.sampled_from([None, "Person", "Company"]),
+)
+def test_compiled_bounds_equal_the_numpy_bounds_on_generated_names(query, bound, schema):
+    """Any bound, repeated tokens, initials, names nobody lists, filters that allow nothing."""
+    pure, compiled = SMALL_PATHS
+    mask = SMALL_INDEX.variant_mask(schema, ["other_list"] if bound == 1.5 else None)
+    for qname in pure._query_names(Query(names=[query], schema=schema)):
+        want = [a.tolist() for a in pure._candidates(qname, bound, mask)]
+        assert [a.tolist() for a in compiled._candidates(qname, bound, mask)] == want
