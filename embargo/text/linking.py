@@ -11,6 +11,15 @@ one by gender, otherwise the mention is reported as ambiguous (being the
 person named most recently is not enough: "their daughter, Assad and
 grandchildren" follows a mention of the daughter, not of the one meant).
 
+A short form refers to someone already introduced: when some of the
+people it could be were named in full before it, only those are
+considered ("Lukashenko's eldest son, Viktor Lukashenko" is the father,
+the only Lukashenko named so far). A person whose gender nobody knows is
+never ruled out by a title or pronoun, so "Mr Kim" is not pinned on the one
+Kim the lists call male while another Kim of unknown gender was named too.
+A short all-capital word of three letters or fewer in mixed-case prose is
+an acronym ("UN", "EU"), not a name part ("Kim Jong Un").
+
 Pronouns link to the most recent person of that gender in the same or
 previous sentence, and only when no person of unknown gender was named in
 between (that person might be the one meant).
@@ -254,8 +263,14 @@ def link_mentions(
     resolve: Callable[[Span], Resolution | None],
     *,
     pronouns: bool = True,
+    more_short_forms: Callable[[list[Referent], list[Span]], list[Span]] | None = None,
 ) -> LinkResult:
-    """Group spans into referents, linking short forms and pronouns to full names."""
+    """Group spans into referents, linking short forms and pronouns to full names.
+
+    ``more_short_forms`` is asked, once the full names are resolved, for
+    further short-form spans (the caller finds the referents' name words
+    where no recogniser saw a name: "Sechin did not respond").
+    """
     spans = sorted(spans, key=lambda s: s.start)
     referents: list[Referent] = []
     by_key: dict[str, Referent] = {}
@@ -294,6 +309,8 @@ def link_mentions(
         ref.mentions.sort(key=lambda m: m.start)
         for i, m in enumerate(ref.mentions):
             timeline.append((m.start, ref, i))
+    if more_short_forms is not None:
+        spans = sorted(spans + more_short_forms(referents, spans), key=lambda s: s.start)
 
     # Pass 2: short forms, in document order, against the full names.
     unresolved: list[Unresolved] = []
@@ -302,8 +319,12 @@ def link_mentions(
             continue
         token = span.content[0]
         sent_index = sentence_at(sentences, span.start)
+        if _is_acronym(text, span, sentences[sent_index] if sentences else None):
+            continue
         gender = span.gender or (gender_near(text, sentences[sent_index], span.end) if sentences else None)
         candidates = [r for r in referents if token in r.surnames or token in r.given]
+        introduced = [r for r in candidates if _named_before(r, span.start)]
+        candidates = introduced or candidates
         if not candidates:
             unresolved.append(Unresolved(span, []))
             continue
@@ -343,11 +364,30 @@ def _choose(
             return None, None
         return only, f"same {how} as the full name" + (f"; {cue} agrees ({gender})" if cue else "")
     if gender:
-        fitting = [r for r in candidates if r.gender == gender]
-        if len(fitting) == 1:
-            return fitting[0], f"same {how}; {cue} says {gender}, which only one of them is"
-        candidates = fitting or [r for r in candidates if r.gender is None]
+        # Someone of unknown gender may be the one meant as much as someone
+        # the lists say is of the cue's gender.
+        plausible = [r for r in candidates if r.gender in (gender, None)]
+        if len(plausible) == 1:
+            only = plausible[0]
+            if only.gender == gender:
+                return only, f"same {how}; {cue} says {gender}, which only one of them is"
+            return only, f"same {how}; {cue} says {gender}, which rules out the others"
     return None, None
+
+
+def _named_before(ref: Referent, position: int) -> bool:
+    """Whether the referent's full name occurs before ``position``."""
+    return any(m.method != "link" and m.start < position for m in ref.mentions)
+
+
+def _is_acronym(text: str, span: Span, sentence: Sentence | None) -> bool:
+    """A short all-capital word in a sentence that is not itself all capitals."""
+    words = _WORD.findall(span.text)
+    word = words[-1].rstrip(".") if words else ""
+    if not (word.isupper() and len(word) <= 3):
+        return False
+    around = text[sentence.start : sentence.end] if sentence else text
+    return any(ch.islower() for ch in around)
 
 
 def _latest_full_before(ref: Referent, position: int) -> int:

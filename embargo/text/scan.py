@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from embargo.model import ORGANIZATION, PERSON, Entity
-from embargo.names.normalise import name_tokens
+from embargo.names.normalise import PARTICLES, name_tokens
 from embargo.settings import Settings
 from embargo.sources.countries import country_code
 from embargo.text.formats import Document, Party
@@ -73,6 +73,8 @@ _CAPITALISED_RUN = re.compile(
     rf"(?<![\w’'-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})(?:[ \t]*(?<=[ \t-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})){{1,4}}"
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[ \t]*$")
+_WORD_AFTER = re.compile(r"(?:’s|'s)?[ \t]*([^\W\d_][\w’'-]*)")
+_PARTICLE_BEFORE = re.compile(r"\b(?:[Aa]l|[Ee]l|[Bb]in|[Ii]bn|[Bb]en)[ \t]+$")
 _SHIP_WORDS = frozenset(
     {
         "ship",
@@ -263,7 +265,13 @@ class Scanner:
             if len(t) >= 4
         }
         state = _Doc(text, sentences, context)
-        result = link_mentions(text, sentences, spans, lambda s: self._resolve(state, s))
+        result = link_mentions(
+            text,
+            sentences,
+            spans,
+            lambda s: self._resolve(state, s),
+            more_short_forms=lambda refs, found: self._short_form_spans(text, refs, found, ner_spans or []),
+        )
         return self._report(doc, state, result.referents, result.unresolved)
 
     def _candidate_spans(self, text: str, ner_spans: list[NerSpan]) -> list[Span]:
@@ -306,6 +314,56 @@ class Scanner:
                 spans.append(span)
                 taken.append((run.start(), run.end()))
         return spans
+
+    def _short_form_spans(
+        self, text: str, referents: list[Referent], found: list[Span], ner_spans: list[NerSpan]
+    ) -> list[Span]:
+        """Every other standalone occurrence of a named person's surname or given name.
+
+        NER tags "Deripaska's lawyers" or "Sechin did not respond" only
+        some of the time, and a short form it misses is a mention lost, so
+        the words of the full names already resolved are looked for
+        directly. Only capitalised words count, not next to another
+        capitalised word (which would make them part of some other name:
+        "Roman Empire"). A particle just before the word belongs to it
+        ("El Aissami").
+        """
+        surnames: set[str] = set()
+        given: set[str] = set()
+        for ref in referents:
+            if ref.label == "PERSON":
+                surnames |= {w for w in ref.surnames if len(w) >= 2}
+                given |= {w for w in ref.given if len(w) >= 4}
+        words = surnames | given
+        if not words:
+            return []
+        taken = [(s.start, s.end) for s in found]
+        # A surname the document gave in full beats NER calling the bare word
+        # a place ("Deripaska's lawyers" as GPE); a given name does not ("Jordan").
+        places = [(n.start, n.end) for n in ner_spans if n.label not in NAME_LABELS]
+        normalise = self.dictionary.normaliser
+        out: list[Span] = []
+        for m in TOKEN.finditer(text):
+            word = m.group()
+            if not word[:1].isupper() or not any(ch.isalpha() for ch in word):
+                continue
+            parts = [w for w in normalise(word).split() if w not in PARTICLES]
+            if len(parts) != 1 or parts[0] not in words:
+                continue
+            start, end = m.start(), m.end()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            if parts[0] not in surnames and any(start < e and s < end for s, e in places):
+                continue
+            particle = _PARTICLE_BEFORE.search(text, max(0, start - 6), start)
+            if particle:
+                start = particle.start()
+            if _capitalised_neighbour(text, start, end):
+                continue
+            span = self._make_span(text, start, end, "PERSON", "dictionary")
+            if span is not None and not span.is_full:
+                out.append(span)
+        return out
 
     def _make_span(self, text: str, start: int, end: int, label: str, method: str) -> Span | None:
         """A span with its title split off and trailing possessives removed."""
@@ -727,6 +785,22 @@ class Scanner:
                 )
             )
         return out
+
+
+def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
+    """A capitalised word (not a title) right before or after, on the same line."""
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before and before.group(1)[:1].isupper() and not is_title(before.group(1)):
+        gap = text[before.end(1) : start]
+        if "\n" not in gap and not _sentence_start(text, before.start(1)):
+            return True
+    after = _WORD_AFTER.match(text, end)
+    return bool(after and after.group(1)[:1].isupper() and "\n" not in after.group(0))
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start]
+    return start == 0 or "\n" in before or before.rstrip()[-1:] in ".!?\"'‘“"
 
 
 def _plain_sentence_opener(text: str, span: NerSpan) -> bool:
