@@ -171,6 +171,7 @@ class Span:
     gender: str | None = None  # what the text says (title, then pronoun nearby)
     field: str | None = None
     tentative: bool = False  # only worth reporting if it turns out to be listed
+    identified: tuple[str, ...] = ()  # entities named by an identifier (IMO number), not a name
 
     @property
     def content(self) -> tuple[str, ...]:

@@ -283,13 +283,20 @@ class Scanner:
 
         named = [n for n in ner_spans if n.label in NAME_LABELS]
         for m in self.dictionary.scan(text):
-            # Person or organisation: what NER says about the same words,
-            # else one word is an organisation (the only one-word patterns).
-            label = next((n.label for n in named if n.start < m.end and m.start < n.end), None)
-            label = label or ("ORG" if len(m.pattern.split()) == 1 else "PERSON")
+            # One word is an organisation or vessel (no person's one-word name
+            # is a pattern), whatever NER thinks ("Belaruskali" as PERSON);
+            # otherwise what NER says about the same words, else a person.
+            label = "ORG" if " " not in m.pattern else None
+            label = label or next((n.label for n in named if n.start < m.end and m.start < n.end), "PERSON")
             span = self._make_span(text, m.start, m.end, label, "dictionary")
             if span is not None:
                 spans.append(span)
+                taken.append((m.start, m.end))
+        for m in self.dictionary.imo_numbers(text):
+            if not overlaps(m.start, m.end):
+                spans.append(
+                    Span(m.start, m.end, m.text, "ORG", "identifier", (m.pattern,), identified=m.entity_ids)
+                )
                 taken.append((m.start, m.end))
         places = [(n.start, n.end) for n in ner_spans if n.label not in NAME_LABELS]
         for ner in ner_spans:
@@ -476,13 +483,17 @@ class Scanner:
         return set(before) | set(after)
 
     def _resolve(self, state: _Doc, span: Span) -> Resolution | None:
-        schema = PERSON if span.label == "PERSON" and span.method != "dictionary" else None
-        if span.label == "ORG":
-            schema = "LegalEntity"
+        schema = None
+        if span.method != "dictionary":
+            # A verbatim list name keeps whatever schema it was listed
+            # under: one-word dictionary names are organisations or vessels.
+            schema = PERSON if span.label == "PERSON" else "LegalEntity"
         key = (" ".join(span.tokens), schema or "", span.gender)
         resolved = state.cache.get(key)
         if resolved is None:
-            if span.method == "ner" and not self.dictionary.might_be_listed(span.text):
+            if span.identified:
+                resolved = _Resolved(self._entity_groups(span.identified, {"imoNumber": span.tokens[0]}))
+            elif span.method == "ner" and not self.dictionary.might_be_listed(span.text):
                 resolved = _Resolved([])  # no two of its words occur together in any list name
             else:
                 resolved = self._match_name(state, span, schema)
@@ -501,7 +512,7 @@ class Scanner:
                 if all(a.id != other.primary.id for a in alts):
                     alts.append(Candidate(other.primary.id, other.primary.caption, other.primary.score))
             return Resolution(ident, True, group.ids, group.gender or span.gender)
-        if span.method == "fuzzy" or span.tentative:
+        if span.method in ("fuzzy", "identifier") or span.tentative:
             return None  # capitalised runs and sentence-opening words only matter when listed
         if span.method == "dictionary":
             return None  # verbatim list name the matcher rejects on context: not a party
@@ -623,6 +634,22 @@ class Scanner:
         countries = [party.country] if party.country else []
         hits = self._hits(party.name, party.schema, None, countries, matches_only=True)
         return group_hits(hits, self.threshold, transpositions=True)  # a name field: "PUTNI" is a typo
+
+    def _entity_groups(self, ids: Iterable[str], identifier: dict[str, str]) -> list[PartyGroup]:
+        """One group per entity an identifier names exactly (score 1, the identifier as explanation)."""
+        if self._get_entity is None:
+            return []
+        groups = []
+        for ident in ids:
+            entity = self._get_entity(ident)
+            if entity is None:
+                continue
+            view = HitView(
+                entity.id, entity.caption, entity.schema, tuple(entity.datasets), entity.properties, 1.0, True,
+                {"identifier": {**identifier, "status": "exact"}},
+            )  # fmt: skip
+            groups.append(PartyGroup(view))
+        return groups
 
     def _bic_groups(self, party: Party) -> list[PartyGroup]:
         if not party.bic or self._get_entity is None:
