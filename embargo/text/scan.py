@@ -534,6 +534,8 @@ class Scanner:
         hits = [h for h in hits if h.schema not in ("Vessel", "Aircraft") or h.schema in craft]
         if span.label == "PERSON" and span.method in ("ner", "fuzzy"):
             hits = [h for h in hits if h.schema in (PERSON, "LegalEntity")]
+        if span.label == "ORG" and span.method == "ner" and len(span.content) == 1:
+            hits = [h for h in hits if self._one_word_names(h)]
         context = (state.context_names - own) | (role_words - own)
         groups = group_hits(
             hits, self.threshold, context=context, gender=span.gender, query_tokens=span.tokens
@@ -546,6 +548,27 @@ class Scanner:
             default=None,
         )
         return _Resolved(groups, below)
+
+    def _one_word_names(self, hit: HitView) -> bool:
+        """Whether one word NER calls an organisation can name the listed organisation.
+
+        It can when it is the whole list name ("Hezbollah", "MEHL"), or
+        the first distinctive word of a name without "of" ("Mahan" for
+        Mahan Air, "Huawei" for Huawei Technologies Co., Ltd.). A word
+        further in ("Defence" for Ministry of Defence, "Navy" for IRGC
+        Navy) or a near spelling of it ("Army" for K.Arma) does not.
+        """
+        if hit.score >= 0.99:
+            return True
+        tokens = hit.explanation.get("tokens") or []
+        matched = hit.explanation.get("matched_name") or hit.caption
+        if len(tokens) != 1 or tokens[0].get("similarity", 0.0) < 0.95:
+            return False
+        words = self.dictionary.normaliser.phrase(matched).split()
+        if "of" in words:
+            return False
+        distinctive = self.dictionary.normaliser.words(matched)
+        return bool(distinctive) and distinctive[0] == tokens[0].get("candidate")
 
     # -- payments -----------------------------------------------------------
 
