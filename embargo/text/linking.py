@@ -172,6 +172,7 @@ class Span:
     field: str | None = None
     tentative: bool = False  # only worth reporting if it turns out to be listed
     identified: tuple[str, ...] = ()  # entities named by an identifier (IMO number), not a name
+    stands_for: int | None = None  # an acronym: start of the full name whose initials it is
 
     @property
     def content(self) -> tuple[str, ...]:
@@ -292,7 +293,7 @@ def link_mentions(
 
     # Pass 1: full names.
     for span in spans:
-        if not span.is_full:
+        if not span.is_full or span.stands_for is not None:
             continue
         res = resolve(span)
         if res is None:
@@ -316,6 +317,9 @@ def link_mentions(
     # Pass 2: short forms, in document order, against the full names.
     unresolved: list[Unresolved] = []
     for span in spans:
+        if span.stands_for is not None:
+            _link_acronym(span, referents)
+            continue
         if span.is_full or not span.content:
             continue
         token = span.content[0]
@@ -374,6 +378,18 @@ def _choose(
                 return only, f"same {how}; {cue} says {gender}, which only one of them is"
             return only, f"same {how}; {cue} says {gender}, which rules out the others"
     return None, None
+
+
+def _link_acronym(span: Span, referents: list[Referent]) -> None:
+    """Tie an acronym to the full name whose initials it is ("IRGC"), if that name was resolved."""
+    for ref in referents:
+        for i, m in enumerate(ref.mentions):
+            if m.start == span.stands_for and m.method != "link":
+                reason = f"initials of {m.text!r}"
+                ref.mentions.append(
+                    LinkedMention(span.start, span.end, span.text, "link", None, span.field, i, reason)
+                )
+                return
 
 
 def _named_before(ref: Referent, position: int) -> bool:

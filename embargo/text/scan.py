@@ -74,6 +74,7 @@ _CAPITALISED_RUN = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[ \t]*$")
 _WORD_AFTER = re.compile(r"(?:’s|'s)?[ \t]*([^\W\d_][\w’'-]*)")
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z]{3,8}(?![\w-])")
 _PARTICLE_BEFORE = re.compile(r"\b(?:[Aa]l|[Ee]l|[Bb]in|[Ii]bn|[Bb]en)[ \t]+$")
 _SHIP_WORDS = frozenset(
     {
@@ -310,6 +311,8 @@ class Scanner:
                 span.tentative = opener  # "Yacht brokers said": screened, not reported as unlisted
                 spans.append(span)
                 taken.append((ner.start, ner.end))
+        spans += self._acronym_spans(text, spans, overlaps)
+        taken += [(s.start, s.end) for s in spans if s.stands_for is not None]
         taken += places
         for run in _CAPITALISED_RUN.finditer(text):
             if overlaps(run.start(), run.end()):
@@ -321,6 +324,40 @@ class Scanner:
                 spans.append(span)
                 taken.append((run.start(), run.end()))
         return spans
+
+    @staticmethod
+    def _acronym_spans(text: str, spans: list[Span], overlaps: Callable[[int, int], bool]) -> list[Span]:
+        """Acronyms of organisation names the text spells out ("IRGC" after "Islamic Revolutionary Guard Corps").
+
+        The initials are those of the name's capitalised words; the acronym
+        is then linked to that name like a short form (it stands for
+        nothing listed when the name is not).
+        """
+        full: dict[str, Span] = {}
+        for span in spans:
+            if span.label != "ORG" and span.method != "dictionary":
+                continue
+            initials = "".join(w[0] for w in TOKEN.findall(span.text) if w[0].isupper())
+            if len(initials) >= 3 and initials.isupper() and initials not in full:
+                full[initials] = span
+        out: list[Span] = []
+        if not full:
+            return out
+        for m in _ACRONYM.finditer(text):
+            named = full.get(m.group())
+            if named is not None and not overlaps(m.start(), m.end()):
+                out.append(
+                    Span(
+                        m.start(),
+                        m.end(),
+                        m.group(),
+                        "ORG",
+                        "link",
+                        (m.group().lower(),),
+                        stands_for=named.start,
+                    )
+                )
+        return out
 
     def _short_form_spans(
         self, text: str, referents: list[Referent], found: list[Span], ner_spans: list[NerSpan]
