@@ -538,8 +538,9 @@ class Scanner:
         if resolved.groups:
             group = resolved.groups[0]
             ident = group.primary.id
-            if group.primary.schema != PERSON:
-                span.label = "ORG"  # a listed company found by the dictionary
+            # What the list says the party is beats NER's label: a listed
+            # company found by the dictionary, a person NER called an ORG.
+            span.label = "PERSON" if group.primary.schema == PERSON else "ORG"
             known = state.groups.get(ident)
             if known is None or group.primary.score > known.primary.score:
                 state.groups[ident] = group
