@@ -74,6 +74,7 @@ _CAPITALISED_RUN = re.compile(
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[ \t]*$")
 _WORD_AFTER = re.compile(r"(?:’s|'s)?[ \t]*([^\W\d_][\w’'-]*)")
+_DATELINE_AFTER = re.compile(r",[ \t]+(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}\b|\([A-Z])|[ \t]+\(|[ \t]+[-–—]")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z]{3,8}(?![\w-])")
 _PARTICLE_BEFORE = re.compile(r"\b(?:[Aa]l|[Ee]l|[Bb]in|[Ii]bn|[Bb]en)[ \t]+$")
 _SHIP_WORDS = frozenset(
@@ -302,6 +303,8 @@ class Scanner:
         places = [(n.start, n.end) for n in ner_spans if n.label not in NAME_LABELS]
         for ner in ner_spans:
             if ner.label not in NAME_LABELS or overlaps(ner.start, ner.end):
+                continue
+            if _dateline(text, ner):
                 continue
             opener = ner.label == "ORG" and _plain_sentence_opener(text, ner)
             if opener and not self.dictionary.near_word(self.dictionary.normaliser(ner.text)):
@@ -873,6 +876,12 @@ class Scanner:
                 )
             )
         return out
+
+
+def _dateline(text: str, span: NerSpan) -> bool:
+    """A capitalised place opening a wire story ("MIAMI, May 7 (Wire) -"), which NER may call an organisation."""
+    at_line_start = span.start == 0 or text[span.start - 1] == "\n"
+    return at_line_start and span.text.isupper() and _DATELINE_AFTER.match(text, span.end) is not None
 
 
 def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
