@@ -284,7 +284,10 @@ class Scanner:
             return any(s < te and ts < e for ts, te in taken)
 
         named = [n for n in ner_spans if n.label in NAME_LABELS]
+        things = [n for n in ner_spans if n.label not in NAME_LABELS]
         for m in self.dictionary.scan(text):
+            if m.weak and any(n.start < m.end and m.start < n.end for n in things):
+                continue  # a company's bare name that NER reads as a date, place or nationality
             # One word is an organisation or vessel (no person's one-word name
             # is a pattern), whatever NER thinks ("Belaruskali" as PERSON);
             # otherwise what NER says about the same words, else a person.

@@ -194,6 +194,7 @@ LEGAL_FORM_ENTITIES = [
     entity("oil", "Company", "OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY"),
     entity("integral", "Company", "LIMITED LIABILITY COMPANY INTEGRALIS"),
     entity("generic", "Company", "GLOBAL TRADING COMPANY LIMITED"),
+    entity("month", "Company", "LIMITED LIABILITY COMPANY SEPTEMBER"),
     entity("tanker", "Vessel", "ARTAVIL", imoNumber="IMO9187629"),
 ]
 
@@ -218,6 +219,10 @@ def test_one_word_left_without_legal_form_counts_only_where_it_cannot_be_an_ordi
     assert legal_found("The deal with Integralis closed.") == [("Integralis", ("integral",))]
     assert legal_found("Integralis shares fell.") == []  # opens a sentence
     assert legal_found("The Integralis plan was integralis to the bid.") == []  # also a lower-case word
+    assert legal_found("He was killed in September.") == []  # month names are always capitalised
+    assert legal_found("Limited Liability Company September sued") == [
+        ("Limited Liability Company September", ("month",))
+    ]
 
 
 def test_vessels_are_found_by_checked_imo_number() -> None:

@@ -15,8 +15,9 @@ surname in prose is the linking layer's business, never a dictionary hit.
 The press drops legal forms ("Belaruskali" for 'OPEN JOINT STOCK COMPANY
 "BELARUSKALI"'), so an organisation's name without its leading and
 trailing legal forms is a pattern too; when that leaves one word, it only
-counts where it cannot be an ordinary word: not opening a sentence, and not
-also written in lower case in the same text ("Integral", "Proton").
+counts where it cannot be an ordinary word: not opening a sentence, not
+also written in lower case in the same text ("Integral", "Proton"), and not
+a month or day name (LLC "SEPTEMBER").
 
 Vessels are also found by IMO number ("IMO 9187629"), checked by its check
 digit, as payments find banks by BIC.
@@ -26,6 +27,7 @@ always start and end on token boundaries.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import pickle
 import re
@@ -63,6 +65,12 @@ _MIN_SINGLE_TOKEN = 6
 _MIN_SHORT_FORM = 7  # one word left once the legal form is gone
 _CACHE_LIMIT = 400_000
 DICTIONARY_FORMAT = 5
+# Month and day names are capitalised wherever they stand ("killed in September").
+_CALENDAR_WORDS = frozenset(
+    w.lower()
+    for w in (*calendar.month_name, *calendar.day_name, *calendar.month_abbr, *calendar.day_abbr)
+    if w
+)
 _LEGAL_PHRASES = sorted((tuple(k.split()) for k in LEGAL_FORMS), key=len, reverse=True)
 _IMO = re.compile(r"\bIMO(?:[ \t]*(?:No\.?|number|:|#))?[ \t]*:?[ \t]*(\d{7})\b", re.IGNORECASE)
 
@@ -82,6 +90,7 @@ class DictMatch:
     text: str
     pattern: str
     entity_ids: tuple[str, ...]
+    weak: bool = False  # a one-word name left by dropping a legal form: may be an ordinary word
 
 
 class _TokenCache(dict[str, str]):
@@ -632,9 +641,12 @@ class NameDictionary:
             surface = text[s:e]
             if require_capitals and not _looks_like_a_name(surface):
                 continue
-            if pattern in self._weak and (_opens_sentence(text, s) or _also_lower_case(text, surface)):
+            weak = pattern in self._weak
+            if weak and (
+                _opens_sentence(text, s) or _also_lower_case(text, surface) or pattern in _CALENDAR_WORDS
+            ):
                 continue
-            out.append(DictMatch(s, e, surface, pattern, ids))
+            out.append(DictMatch(s, e, surface, pattern, ids, weak))
             reach = e
         return out
 
