@@ -172,7 +172,8 @@ class Span:
     field: str | None = None
     tentative: bool = False  # only worth reporting if it turns out to be listed
     identified: tuple[str, ...] = ()  # entities named by an identifier (IMO number), not a name
-    stands_for: int | None = None  # an acronym: start of the full name whose initials it is
+    stands_for: int | None = None  # an acronym or alias: start of the full name it stands for
+    whole: bool = False  # verbatim a whole list name ("Abu Ubaidah"), however few its content words
 
     @property
     def content(self) -> tuple[str, ...]:
@@ -181,8 +182,9 @@ class Span:
     @property
     def is_full(self) -> bool:
         # One word is a whole name for an organisation ("Hezbollah",
-        # "Rosneft"), only a short form for a person.
-        return len(self.content) >= (1 if self.label == "ORG" else 2)
+        # "Rosneft"), only a short form for a person, unless a list holds
+        # it as a whole name with a particle ("Abu Ubaidah", "The Houthis").
+        return self.whole or len(self.content) >= (1 if self.label == "ORG" else 2)
 
 
 @dataclass(frozen=True)
@@ -381,11 +383,11 @@ def _choose(
 
 
 def _link_acronym(span: Span, referents: list[Referent]) -> None:
-    """Tie an acronym to the full name whose initials it is ("IRGC"), if that name was resolved."""
+    """Tie an acronym or alias to the full name it stands for ("IRGC", "Abu Ubaidah"), if that name was resolved."""
     for ref in referents:
         for i, m in enumerate(ref.mentions):
             if m.start == span.stands_for and m.method != "link":
-                reason = f"initials of {m.text!r}"
+                reason = f"the text's own short name for {m.text!r}"
                 ref.mentions.append(
                     LinkedMention(span.start, span.end, span.text, "link", None, span.field, i, reason)
                 )

@@ -75,6 +75,15 @@ _CAPITALISED_RUN = re.compile(
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[ \t]*$")
 _WORD_AFTER = re.compile(r"(?:’s|'s)?[ \t]*([^\W\d_][\w’'-]*)")
 _DATELINE_AFTER = re.compile(r",[ \t]+(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}\b|\([A-Z])|[ \t]+\(|[ \t]+[-–—]")
+_ALIAS_INTRO = re.compile(
+    r"(?:,[ \t]*|[ \t]*\([ \t]*)(?:(?:who[ \t]+is|also|better|widely|commonly|sometimes|often)[ \t]+)*"
+    r"(?:known[ \t]+as|a\.?k\.?a\.?|alias|nicknamed|dubbed|nom[ \t]+de[ \t]+guerre)[ \t]+[“\"‘']?"
+)
+_PAREN_ALIAS = re.compile(r"[ \t]*\((?=[ \t]*[A-Z][A-Z0-9&-]{1,9}[ \t]*\))[ \t]*")
+_ALIAS_NAME = re.compile(
+    rf"(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})(?:[ \t]+(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})){{0,4}}"
+)
+_TRAILING_PARTICLES = re.compile(rf"(?:[ \t]+{_PARTICLE_WORD})+$")
 _ACRONYM = re.compile(r"(?<![\w-])[A-Z]{3,8}(?![\w-])")
 _PARTICLE_BEFORE = re.compile(r"\b(?:[Aa]l|[Ee]l|[Bb]in|[Ii]bn|[Bb]en)[ \t]+$")
 _SHIP_WORDS = frozenset(
@@ -262,7 +271,7 @@ class Scanner:
         context = {
             t
             for s in spans
-            if s.is_full and s.label == "PERSON" and s.method != "fuzzy"
+            if len(s.content) >= 2 and s.label == "PERSON" and s.method != "fuzzy"
             for t in s.content
             if len(t) >= 4
         }
@@ -295,6 +304,7 @@ class Scanner:
             label = label or next((n.label for n in named if n.start < m.end and m.start < n.end), "PERSON")
             span = self._make_span(text, m.start, m.end, label, "dictionary")
             if span is not None:
+                span.whole = True
                 spans.append(span)
                 taken.append((m.start, m.end))
         for m in self.dictionary.imo_numbers(text):
@@ -318,6 +328,7 @@ class Scanner:
                 spans.append(span)
                 taken.append((ner.start, ner.end))
         spans += self._acronym_spans(text, spans, overlaps)
+        spans = _with_aliases(text, spans)
         taken += [(s.start, s.end) for s in spans if s.stands_for is not None]
         taken += places
         for run in _CAPITALISED_RUN.finditer(text):
@@ -879,6 +890,58 @@ class Scanner:
                 )
             )
         return out
+
+
+def _with_aliases(text: str, spans: list[Span]) -> list[Span]:
+    """Spans plus every occurrence of a name the text gives as another name of a full name.
+
+    "Ahmed Diriye, also known as Abu Ubaidah", "Mohammed bin Salman, known
+    as MBS", "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the other name,
+    there and wherever it recurs, is linked to the full name it stands for
+    (kunyas and acronyms are how later paragraphs refer to them). A span
+    the recogniser made of it is replaced; one the dictionary found stays,
+    since a listed alias resolves on its own.
+    """
+    aliases: list[tuple[str, Span]] = []
+    for span in spans:
+        if not span.is_full or span.stands_for is not None:
+            continue
+        intro = _ALIAS_INTRO.match(text, span.end) or _PAREN_ALIAS.match(text, span.end)
+        if intro is None:
+            continue
+        name = _ALIAS_NAME.match(text, intro.end())
+        if name is None:
+            continue
+        alias = _TRAILING_PARTICLES.sub("", name.group())
+        own = set(span.tokens)
+        if len(alias) < 2 or set(name_tokens(alias)) <= own:
+            continue
+        aliases.append((alias, span))
+    if not aliases:
+        return spans
+    kept_dictionary = [
+        (s.start, s.end) for s in spans if s.method == "dictionary" or s.stands_for is not None
+    ]
+    added: list[Span] = []
+    for alias, full in aliases:
+        for m in re.finditer(rf"(?<![\w’'-]){re.escape(alias)}(?![\w’'-])", text):
+            start, end = m.start(), m.end()
+            if full.start <= start < full.end:
+                continue
+            if any(start < e and s < end for s, e in kept_dictionary):
+                continue
+            if any(start < a.end and a.start < end for a in added):
+                continue
+            tokens = tuple(name_tokens(alias)) or (alias.lower(),)
+            added.append(Span(start, end, alias, full.label, "link", tokens, stands_for=full.start))
+    if not added:
+        return spans
+    kept = [
+        s
+        for s in spans
+        if not any(s.start < a.end and a.start < s.end for a in added) or s.method == "dictionary"
+    ]
+    return kept + added
 
 
 def _dateline(text: str, span: NerSpan) -> bool:
