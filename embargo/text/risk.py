@@ -9,7 +9,8 @@ like ("was never accused of fraud"), and "cleared of"/"acquitted of".
 News also uses the words of a category for the policy around it rather
 than for anyone's conduct: "sanctions relief talks", "the UN sanctions
 committee", "sanctions were not on the agenda", "seized power", "a wage
-freeze". Such a keyword raises nothing (see ``_POLICY_AFTER`` and
+freeze", "talks were frozen", "anti-money laundering checks",
+"counter-terrorism officials". Such a keyword raises nothing (see ``_POLICY_AFTER`` and
 ``_POLICY_BEFORE``); the same word elsewhere in the sentence still does.
 
 Categories (stable names used in the JSON report): ``sanctions``,
@@ -143,7 +144,10 @@ _POLICY_AFTER: dict[str, re.Pattern[str]] = {
         r"|\s+(?:[\w’'-]+\s+){0,2}off\s+the\s+table\b)",
         re.IGNORECASE,
     ),
-    "asset_freeze": re.compile(r"\s+(?:power|control|the\s+initiative|on\s+(?:the|a|an)\b)", re.IGNORECASE),
+    "asset_freeze": re.compile(
+        r"\s+(?:power|control|the\s+initiative|on\s+(?:the|a|an)\b|conflicts?\b|talks\b|relations\b)",
+        re.IGNORECASE,
+    ),
 }
 _POLICY_BEFORE: dict[str, re.Pattern[str]] = {
     "sanctions": re.compile(
@@ -152,9 +156,15 @@ _POLICY_BEFORE: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "asset_freeze": re.compile(
-        r"\b(?:price|wage|pay|hiring|rate|pension|budget|recruitment)\s+$", re.IGNORECASE
+        r"\b(?:price|wage|pay|hiring|rate|pension|budget|recruitment)\s+$"
+        r"|\b(?:talks|relations|ties|negotiations|dialogue|contacts|cooperation|peace\s+process)\b"
+        r"(?:\s+[\w’'-]+){0,3}\s+(?:were|was|are|is|have\s+been|has\s+been|remain(?:ed|s)?|stay(?:ed|s)?)\s+$",
+        re.IGNORECASE,
     ),
 }
+# "anti-money laundering checks", "an anti-corruption drive", "counter-terrorism
+# officials": the fight against a category is no sign of it.
+_AGAINST = re.compile(r"\b(?:anti|counter)[- ]?$", re.IGNORECASE)
 _PATTERNS = {
     cat: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE) for cat, pats in LEXICON.items()
 }
@@ -215,6 +225,8 @@ def find_risks(text: str, sentences: list[Sentence] | None = None) -> list[RiskS
 
 def _about_policy(category: str, body: str, start: int, end: int) -> bool:
     """Whether the keyword at ``body[start:end]`` names policy, not conduct ("sanctions relief")."""
+    if _AGAINST.search(body, max(0, start - 9), start):
+        return True
     after = _POLICY_AFTER.get(category)
     if after is not None and after.match(body, end, min(len(body), end + 40)):
         return True

@@ -112,3 +112,17 @@ def test_seizing_power_is_not_seizing_assets() -> None:
     assert "asset_freeze" not in categories("The general seized power in a coup in 2021.")
     assert "asset_freeze" not in categories("A wage freeze was announced for civil servants.")
     assert "asset_freeze" in categories("Police seized assets worth $2m from the firm.")
+
+
+def test_fighting_a_category_is_no_sign_of_it() -> None:
+    assert categories("Banks tightened their anti-money laundering checks.") == set()
+    assert categories("An anti-corruption campaign led to three arrests.") == set()
+    assert categories("Officials at a counter-terrorism conference met in Doha.") == set()
+    assert categories("Counter terrorism police arrested a man on terrorism charges.") == {"terrorism"}
+
+
+def test_frozen_talks_are_not_frozen_assets() -> None:
+    assert categories("The deputy minister said talks with Washington were frozen.") == set()
+    assert categories("Moldova fears a frozen conflict on its border.") == set()
+    (signal,) = find_risks("Relations between the two were frozen, and his accounts were frozen too.")
+    assert [k.start for k in signal.keywords] == [61]  # the accounts, not the relations
