@@ -335,3 +335,16 @@ def test_world_leaders_are_unlisted_and_a_cyrillic_name_explains_earlier_short_f
 def test_crown_prince_is_not_the_listed_namesake(screened: Any) -> None:
     report = screened("articles/gulf-summit.txt")
     assert "ofac-22022" not in all_ids(report)
+
+
+def test_names_in_arabic_and_cyrillic_script_are_screened(screened: Any) -> None:
+    report = screened("articles/original-script.txt")
+    by_text = {m["text"]: e["id"] for e in report["entities"] for m in e["mentions"] if m["method"] != "link"}
+    assert entity(report, "ofac-12735")["id"] == by_text["بشار الأسد"]
+    assert by_text["رامي مخلوف"] == entity(report, "ofac-10725")["id"]
+    assert by_text["حسن نصر الله"] == entity(report, "ofac-2686")["id"]
+    assert by_text["قاسم سليماني"] == entity(report, "ofac-10481")["id"]
+    assert by_text["Сергей Лавров"] == entity(report, "ofac-35233")["id"]
+    assert by_text["Евгений Пригожин"] == entity(report, "gb-hmt-13968")["id"]
+    found = unlisted(report)
+    assert {"ليلى حداد", "Youssef Karam", "Илья Яшин"} <= set(found)

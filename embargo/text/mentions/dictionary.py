@@ -66,6 +66,7 @@ _MIN_SHORT_FORM = 7  # one word left once the legal form is gone
 _CACHE_LIMIT = 400_000
 DICTIONARY_FORMAT = 5
 # Month and day names are capitalised wherever they stand ("killed in September").
+_ABJAD = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 _CALENDAR_WORDS = frozenset(
     w.lower()
     for w in (*calendar.month_name, *calendar.day_name, *calendar.month_abbr, *calendar.day_abbr)
@@ -290,8 +291,13 @@ class NameDictionary:
         equivalents, or by sound (Metaphone), so typos and transliteration
         variants pass; two unrelated common names ("Anna Novak") do not,
         even when each word alone is in some list. Single words pass when
-        they are list words.
+        they are list words. Names written in an abjad (Arabic, Persian,
+        Hebrew script) always pass: with their vowels unwritten, their
+        transliterated words rarely spell any list word ("hsn nsr allh"),
+        while the matcher reads them every way lists romanise them.
         """
+        if _ABJAD.search(name):
+            return True
         words = self.normaliser.words(name)[:6]
         if not words:
             return False
