@@ -317,7 +317,7 @@ class Scanner:
         for ner in ner_spans:
             if ner.label not in NAME_LABELS or overlaps(ner.start, ner.end):
                 continue
-            if _dateline(text, ner):
+            if _dateline(text, ner) or not _capitalised_name(ner.text):
                 continue
             opener = ner.label == "ORG" and _plain_sentence_opener(text, ner)
             if opener and not self.dictionary.near_word(self.dictionary.normaliser(ner.text)):
@@ -942,6 +942,11 @@ def _with_aliases(text: str, spans: list[Span]) -> list[Span]:
         if not any(s.start < a.end and a.start < s.end for a in added) or s.method == "dictionary"
     ]
     return kept + added
+
+
+def _capitalised_name(text: str) -> bool:
+    """Some word other than "the" starts with a capital or is not Latin ("foreign ministry" is no name)."""
+    return any(w[0].isupper() or not w[0].isascii() for w in TOKEN.findall(text) if w.lower() != "the")
 
 
 def _dateline(text: str, span: NerSpan) -> bool:

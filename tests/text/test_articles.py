@@ -201,6 +201,8 @@ def test_acronym_tanker_and_persian_script_name(screened: Any) -> None:
     assert {"Esmail Qaani", "Qaani", "اسماعیل قاآنی"} <= {m["text"] for m in qaani["mentions"]}
     assert risk(report, "sanctions", "designated by the United Nations")["entity"] == "ofac-10481"
     assert not [r for r in report["risks"] if "sanctions relief" in r["sentence"]]
+    assert "Nasser Kanaani" in unlisted(report)
+    assert "foreign ministry" not in unlisted(report)  # no capitalised word: no name
 
 
 def test_one_word_that_is_only_part_of_a_list_name_is_no_hit(screened: Any) -> None:
