@@ -330,12 +330,17 @@ def link_mentions(
             continue
         gender = span.gender or (gender_near(text, sentences[sent_index], span.end) if sentences else None)
         candidates = [r for r in referents if token in r.surnames or token in r.given]
-        introduced = [r for r in candidates if _named_before(r, span.start)]
-        candidates = introduced or candidates
         if not candidates:
             unresolved.append(Unresolved(span, []))
             continue
-        chosen, reason = _choose(candidates, gender, span, timeline, sentences, sent_index)
+        introduced = [r for r in candidates if _named_before(r, span.start)]
+        chosen, reason = _choose(introduced or candidates, gender, span, timeline, sentences, sent_index)
+        if chosen is None and introduced and len(introduced) < len(candidates) and gender:
+            # The title or pronoun fits none of those named so far: "Ms Assad's
+            # husband, Bashar al-Assad" after only he was named.
+            plausible = [r for r in introduced if r.gender in (gender, None)]
+            if not plausible:
+                chosen, reason = _choose(candidates, gender, span, timeline, sentences, sent_index)
         if chosen is None:
             unresolved.append(Unresolved(span, [r.key for r in candidates]))
             continue

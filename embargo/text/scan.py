@@ -945,8 +945,10 @@ def _with_aliases(text: str, spans: list[Span]) -> list[Span]:
 
 
 def _capitalised_name(text: str) -> bool:
-    """Some word other than "the" starts with a capital or is not Latin ("foreign ministry" is no name)."""
-    return any(w[0].isupper() or not w[0].isascii() for w in TOKEN.findall(text) if w.lower() != "the")
+    """Some word other than "the" has a capital ("al-Assad") or is not Latin ("foreign ministry" is no name)."""
+    return any(
+        not w.isascii() or any(ch.isupper() for ch in w) for w in TOKEN.findall(text) if w.lower() != "the"
+    )
 
 
 def _dateline(text: str, span: NerSpan) -> bool:

@@ -179,3 +179,11 @@ def test_caller_can_add_short_forms_once_full_names_are_known() -> None:
     result = link_mentions(text, split_sentences(text), spans, resolve, more_short_forms=more)
     assert seen == [["list-orlov"]]
     assert [m.method for m in referent(result, "list-orlov").mentions] == ["ner", "link"]
+
+
+def test_title_that_fits_nobody_named_so_far_looks_ahead() -> None:
+    text = "Karim Haddad spoke first. Ms Haddad spoke next; Nadia Haddad is his sister."
+    result = run(text, ["Karim Haddad", "Nadia Haddad", "Haddad"])
+    nadia = referent(result, "list-nadia")
+    assert [m.method for m in nadia.mentions] == ["link", "ner"]
+    assert all(m.text != "Haddad" for m in referent(result, "list-karim").mentions)

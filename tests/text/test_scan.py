@@ -188,3 +188,13 @@ def test_common_words_close_to_a_listed_company_in_remittance_are_not_a_hit(scan
     message = ":20:X1\n:32A:240101USD1,00\n:50K:ACME LTD\n:59:BETA LTD\n:70:/INV/77 ENERGY THERE\n"
     report = scanner.scan(read_document(message.encode(), "msg", "mt103")).to_dict()
     assert report["entities"] == []
+
+
+def test_organisation_without_a_capital_is_no_name_but_a_particle_surname_is() -> None:
+    from embargo.text.scan import _capitalised_name
+
+    assert not _capitalised_name("foreign ministry")
+    assert not _capitalised_name("the ministry")
+    assert _capitalised_name("al-Assad")
+    assert _capitalised_name("the Kremlin")
+    assert _capitalised_name("وزارة الخارجية")
