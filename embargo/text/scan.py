@@ -75,6 +75,11 @@ _CAPITALISED_RUN = re.compile(
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[ \t]*$")
 _WORD_AFTER = re.compile(r"(?:’s|'s)?[ \t]*([^\W\d_][\w’'-]*)")
 _DATELINE_AFTER = re.compile(r",[ \t]+(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}\b|\([A-Z])|[ \t]+\(|[ \t]+[-–—]")
+_LINE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_HEADLINE_SMALL_WORDS = frozenset(
+    ("a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "off", "on", "or", "over")
+    + ("per", "the", "to", "up", "via", "vs", "with")
+)
 _ALIAS_INTRO = re.compile(
     r"(?:,[ \t]*|[ \t]*\([ \t]*)(?:(?:who[ \t]+is|also|better|widely|commonly|sometimes|often)[ \t]+)*"
     r"(?:known[ \t]+as|a\.?k\.?a\.?|alias|nicknamed|dubbed|nom[ \t]+de[ \t]+guerre)[ \t]+[“\"‘']?"
@@ -324,7 +329,9 @@ class Scanner:
                 continue
             span = self._make_span(text, ner.start, ner.end, ner.label, "ner")
             if span is not None:
-                span.tentative = opener  # "Yacht brokers said": screened, not reported as unlisted
+                # "Yacht brokers said", or a Title Case headline ("Putin Ally
+                # Sechin Faces New Probe"): screened, not reported as unlisted.
+                span.tentative = opener or _headline(text, ner.start)
                 spans.append(span)
                 taken.append((ner.start, ner.end))
         spans += self._acronym_spans(text, spans, overlaps)
@@ -542,6 +549,8 @@ class Scanner:
             # A verbatim list name keeps whatever schema it was listed
             # under: one-word dictionary names are organisations or vessels.
             schema = PERSON if span.label == "PERSON" else "LegalEntity"
+            if schema == "LegalEntity" and self._role_words(state, span) & (_SHIP_WORDS | _PLANE_WORDS):
+                schema = None  # "the tanker Ocean Star": NER calls a ship an organisation
         key = (" ".join(span.tokens), schema or "", span.gender)
         resolved = state.cache.get(key)
         if resolved is None:
@@ -942,6 +951,21 @@ def _with_aliases(text: str, spans: list[Span]) -> list[Span]:
         if not any(s.start < a.end and a.start < s.end for a in added) or s.method == "dictionary"
     ]
     return kept + added
+
+
+def _headline(text: str, position: int) -> bool:
+    """Whether the line holding ``position`` is a headline in Title Case or capitals.
+
+    NER reads such lines poorly: every word is capitalised, so "Putin Ally"
+    looks like a person. Short function words may stay lower case.
+    """
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    words = [w for w in _LINE_WORD.findall(line) if w.lower() not in _HEADLINE_SMALL_WORDS]
+    if len(words) < 5 or line.endswith((".", ":", ";")) or any(ch in line for ch in "();,"):
+        return False  # a byline, credit line or list of names is no headline
+    return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
 
 
 def _capitalised_name(text: str) -> bool:

@@ -198,3 +198,34 @@ def test_organisation_without_a_capital_is_no_name_but_a_particle_surname_is() -
     assert _capitalised_name("al-Assad")
     assert _capitalised_name("the Kremlin")
     assert _capitalised_name("وزارة الخارجية")
+
+
+def test_ship_that_ner_calls_an_organisation_is_screened_as_a_ship(scanner: Scanner) -> None:
+    from embargo.text.formats import Document
+    from embargo.text.ner import NerSpan
+
+    def screen(text: str) -> list[str]:
+        at = text.index("Diamonnd II")
+        report = scanner._scan_prose(
+            Document("t", "text", text), [NerSpan("Diamonnd II", at, at + 11, "ORG")]
+        )
+        return [e.id for e in report.entities]
+
+    assert screen("Officials said the tanker Diamonnd II left port.") == ["ofac-15042"]
+    assert (
+        screen("Officials said the firm Diamonnd II left port.") == []
+    )  # a vessel only where the text says so
+
+
+def test_title_case_headline_names_are_not_reported_as_unlisted(scanner: Scanner) -> None:
+    text = (
+        "Putin Ally Sechin Faces New Probe Over Rosneft Deals\n"
+        "By Anna Kowalski\n\n"
+        "LONDON (Wire) - Igor Sechin, a close ally of President Vladimir Putin, faces a new investigation.\n"
+        "(Reporting by Anna Kowalski; Editing by Tom Hughes)\n"
+    )
+    report = scanner.scan_text(text).to_dict()
+    unlisted = {u["text"]: len(u["mentions"]) for u in report["unlisted"] if u["label"] == "PERSON"}
+    assert unlisted == {"Anna Kowalski": 2, "Tom Hughes": 1}
+    ids = {e["id"] for e in report["entities"]}
+    assert {"ofac-16692", "ofac-35096"} <= ids
