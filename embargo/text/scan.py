@@ -108,7 +108,7 @@ _SHIP_WORDS = frozenset(
 )
 _PLANE_WORDS = frozenset({"aircraft", "plane", "jet", "airliner", "helicopter", "boeing", "airbus"})
 # A capitalised word, optionally one lower-case role word, then the name.
-_DEMONYM_BEFORE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+(?:[a-z]+[ \t]+)?$")
+_WORDS_BEFORE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _HONORIFIC_BEFORE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord|Madam|Madame|Mme|Prof|Herr|Frau|Monsieur)\.?[ \t]+$"
 )
@@ -481,16 +481,29 @@ class Scanner:
         return span
 
     def _countries_before(self, text: str, start: int) -> list[str]:
-        """Nationality the text states right before the name ("Syrian president Bashar ...")."""
-        m = _DEMONYM_BEFORE.search(text, max(0, start - 50), start)
-        if not m:
-            return []
-        codes: list[str] = []
-        for part in m.group(1).split("-"):
-            code = country_code(part)
-            if code and code not in codes:
-                codes.append(code)
-        return codes
+        """Nationality the text states right before the name ("Syrian president Bashar ...").
+
+        The demonym may be followed by one lower-case role word ("Syrian
+        president Bashar") or by capitalised titles ("Saudi Crown Prince
+        Mohammed", "Syrian President Bashar"); two lower-case words in
+        between mean it describes someone else ("the Russian ambassador met
+        Ahmed ...").
+        """
+        window = text[max(0, start - 60) : start]
+        cut = max(window.rfind(ch) for ch in '.,;:!?()"“”\n')
+        words = _WORDS_BEFORE.findall(window[cut + 1 :])
+        for i, word in enumerate(reversed(words[-4:])):
+            codes: list[str] = []
+            if word[:1].isupper():
+                for part in word.split("-"):
+                    code = country_code(part)
+                    if code and code not in codes:
+                        codes.append(code)
+            if codes:
+                return codes
+            if i > 0 and not word[:1].isupper():
+                return []  # "the Russian ambassador met Ahmed": the demonym is about someone else
+        return []
 
     def _hits(
         self,

@@ -229,3 +229,14 @@ def test_title_case_headline_names_are_not_reported_as_unlisted(scanner: Scanner
     assert unlisted == {"Anna Kowalski": 2, "Tom Hughes": 1}
     ids = {e["id"] for e in report["entities"]}
     assert {"ofac-16692", "ofac-35096"} <= ids
+
+
+def test_nationality_is_read_through_titles_but_not_from_someone_else(scanner: Scanner) -> None:
+    def before(text: str, name: str) -> list[str]:
+        return scanner._countries_before(text, text.index(name))
+
+    assert before("said Saudi Crown Prince Mohammed bin Salman", "Mohammed") == ["sa"]
+    assert before("Syrian President Bashar al-Assad", "Bashar") == ["sy"]
+    assert before("the Syrian president Bashar al-Assad", "Bashar") == ["sy"]
+    assert before("the Russian ambassador met Ahmed Ali", "Ahmed") == []
+    assert before("In Moscow, Dmitry Peskov", "Dmitry") == []
