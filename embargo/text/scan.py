@@ -44,7 +44,7 @@ from embargo.text.linking import (
     link_mentions,
     title_gender,
 )
-from embargo.text.mentions.dictionary import TOKEN, DictMatch, NameDictionary
+from embargo.text.mentions.dictionary import CALENDAR_WORDS, TOKEN, DictMatch, NameDictionary
 from embargo.text.ner import NAME_LABELS, NerSpan, NerUnavailable, Recogniser, load_recogniser
 from embargo.text.parties import HitView, PartyGroup, group_hits
 from embargo.text.report import (
@@ -402,7 +402,7 @@ class Scanner:
             if ref.label == "PERSON":
                 surnames |= {w for w in ref.surnames if len(w) >= 2}
                 given |= {w for w in ref.given if len(w) >= 4}
-        words = surnames | given
+        words = (surnames | given) - CALENDAR_WORDS  # "May 7" is a date, not Theresa May
         if not words:
             return []
         taken = [(s.start, s.end) for s in found]

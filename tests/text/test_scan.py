@@ -240,3 +240,16 @@ def test_nationality_is_read_through_titles_but_not_from_someone_else(scanner: S
     assert before("the Syrian president Bashar al-Assad", "Bashar") == ["sy"]
     assert before("the Russian ambassador met Ahmed Ali", "Ahmed") == []
     assert before("In Moscow, Dmitry Peskov", "Dmitry") == []
+
+
+def test_surname_search_skips_neighbours_and_calendar_words(scanner: Scanner) -> None:
+    from embargo.text.linking import Referent, Span
+
+    text = "Oleg Marchenko met Anna May on May 7.\nMarchenko's lawyer said the Marchenko Group was sold. May agreed."
+    people = [
+        Referent("a", False, "PERSON", given={"oleg"}, surnames={"marchenko"}),
+        Referent("b", False, "PERSON", given={"anna"}, surnames={"may"}),
+    ]
+    full = [Span(0, 14, "Oleg Marchenko", "PERSON", "ner", ("oleg", "marchenko"))]
+    found = scanner._short_form_spans(text, people, full, [])
+    assert [(s.text, s.start) for s in found] == [("Marchenko", text.index("Marchenko's"))]

@@ -67,7 +67,7 @@ _CACHE_LIMIT = 400_000
 DICTIONARY_FORMAT = 5
 # Month and day names are capitalised wherever they stand ("killed in September").
 _ABJAD = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
-_CALENDAR_WORDS = frozenset(
+CALENDAR_WORDS = frozenset(
     w.lower()
     for w in (*calendar.month_name, *calendar.day_name, *calendar.month_abbr, *calendar.day_abbr)
     if w
@@ -649,7 +649,7 @@ class NameDictionary:
                 continue
             weak = pattern in self._weak
             if weak and (
-                _opens_sentence(text, s) or _also_lower_case(text, surface) or pattern in _CALENDAR_WORDS
+                _opens_sentence(text, s) or _also_lower_case(text, surface) or pattern in CALENDAR_WORDS
             ):
                 continue
             out.append(DictMatch(s, e, surface, pattern, ids, weak))
