@@ -679,6 +679,9 @@ class Scanner:
                 surface = text[party.start : party.end]  # may span a continued line
                 add(groups[0], LinkedMention(party.start, party.end, surface, method, field=party.field))
         for segment in doc.segments:
+            for m in self.dictionary.imo_numbers(text, segment.start, segment.end):
+                for group in self._entity_groups(m.entity_ids, {"imoNumber": m.pattern}):
+                    add(group, LinkedMention(m.start, m.end, m.text, "identifier", field=segment.field))
             verbatim = self.dictionary.scan(text, segment.start, segment.end)
             for m in verbatim:
                 span = Span(m.start, m.end, m.text, "PERSON", "dictionary", tuple(name_tokens(m.text)))

@@ -350,3 +350,18 @@ def test_names_in_arabic_and_cyrillic_script_are_screened(screened: Any) -> None
     assert by_text["Евгений Пригожин"] == entity(report, "gb-hmt-13968")["id"]
     found = unlisted(report)
     assert {"ليلى حداد", "Youssef Karam", "Илья Яшин"} <= set(found)
+
+
+def test_payment_remittance_names_a_tanker_by_imo_number(screened: Any) -> None:
+    report = screened("payments/mt103-imo.txt")
+    (tanker,) = report["entities"]
+    assert tanker["id"] == "ofac-15036"
+    assert [(m["text"], m["method"], m["field"]) for m in tanker["mentions"]] == [
+        ("IMO 9187629", "identifier", "70")
+    ]
+    mt = screened("payments/mt103-sberbank.txt")
+    diamond = entity(mt, "ofac-15042")
+    assert [m["method"] for m in diamond["mentions"]] == [
+        "dictionary",
+        "identifier",
+    ]  # name and IMO, one party

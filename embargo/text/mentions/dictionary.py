@@ -580,10 +580,10 @@ class NameDictionary:
         found = self._automaton.get(f" {pattern} ", None)
         return self._targets[found[0]] if found else ()
 
-    def imo_numbers(self, text: str) -> list[DictMatch]:
-        """Listed vessels named by IMO number in ``text`` ("IMO 9187629", "IMO No. 9187629")."""
+    def imo_numbers(self, text: str, start: int = 0, end: int | None = None) -> list[DictMatch]:
+        """Listed vessels named by IMO number in ``text[start:end]`` ("IMO 9187629", "IMO No. 9187629")."""
         out = []
-        for m in _IMO.finditer(text):
+        for m in _IMO.finditer(text, start, len(text) if end is None else end):
             number = m.group(1)
             ids = self._imos.get(number)
             if ids and imo_check_digit_ok(number):
