@@ -14,6 +14,7 @@ can, the line, instead of letting a parser exception escape.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -292,13 +293,30 @@ def _mt_party(value: str, tag: str, offset: int) -> Party | None:
         last_start, last_line = name_parts[-1]
         name = " ".join(part.strip() for _, part in name_parts)
         return Party(tag, role, name, name_parts[0][0], last_start + len(last_line), schema, country)
-    # Lines hold 35 characters; a name that fills its line goes on in the next.
+    # Lines hold 35 characters; a name that fills its line goes on in the
+    # next, and so does one that is so far only a legal form ("PUBLIC JOINT
+    # STOCK COMPANY" / "SBERBANK OF RUSSIA").
     last = 0
-    while last + 1 < len(lines) and len(lines[last][1]) >= _MT_LINE:
+    while last + 1 < len(lines) and (
+        len(lines[last][1]) >= _MT_LINE or _only_legal_form(" ".join(t for _, t in lines[: last + 1]))
+    ):
         last += 1
     name = " ".join(line.strip() for _, line in lines[: last + 1])
     lead = len(line0) - len(line0.lstrip())
     return Party(tag, role, name, s0 + lead, lines[last][0] + len(lines[last][1]), schema)
+
+
+def _only_legal_form(name: str) -> bool:
+    """Whether ``name`` has no word that says which party it is (legal forms and generic words only)."""
+    words = name.lower().split()
+    return bool(words) and all(w.strip(".,'\"()") in _legal_words() for w in words)
+
+
+@functools.cache
+def _legal_words() -> frozenset[str]:
+    from embargo.names.normalise import GENERIC_ORG_WORDS, LEGAL_FORMS
+
+    return frozenset(w for form in LEGAL_FORMS for w in form.split()) | GENERIC_ORG_WORDS
 
 
 def _line_of(text: str, offset: int) -> str:

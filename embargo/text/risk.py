@@ -6,6 +6,13 @@ so an analyst can dismiss a false one in a second. Cheap negation handling
 drops a keyword preceded closely by "not", "no", "never", "denied" and the
 like ("was never accused of fraud"), and "cleared of"/"acquitted of".
 
+News also uses the words of a category for the policy around it rather
+than for anyone's conduct: "sanctions relief talks", "the UN sanctions
+committee", "sanctions were not on the agenda", "seized power", "a wage
+freeze", "talks were frozen", "anti-money laundering checks",
+"counter-terrorism officials". Such a keyword raises nothing (see ``_POLICY_AFTER`` and
+``_POLICY_BEFORE``); the same word elsewhere in the sentence still does.
+
 Categories (stable names used in the JSON report): ``sanctions``,
 ``asset_freeze``, ``travel_ban``, ``sanctions_evasion``, ``corruption``,
 ``fraud``, ``money_laundering``, ``terrorism``, ``organised_crime``,
@@ -127,6 +134,37 @@ _NEGATION = re.compile(
     r"\b(?:not|no|never|without|denie[sd]|deny|cleared of|acquitted of|free of|n[o’']t)\s+(?:\w+\s+){0,2}$",
     re.IGNORECASE,
 )
+_POLICY_AFTER: dict[str, re.Pattern[str]] = {
+    "sanctions": re.compile(
+        r"(?:[- ](?:relief|committees?|monitors?|experts?|panels?|polic(?:y|ies)|talks|negotiations|"
+        r"lawyers?|specialists?|practitioners?|compliance|screening|tracker|regimes? talks)\b"
+        r"|\s+(?:[\w’'-]+\s+){0,2}(?:were|was|are|is|be)\s+(?:not|never)\b"
+        r"(?!\s+(?:been\s+|yet\s+)?(?:lifted|removed|eased|relaxed|dropped|suspended))"
+        r"|\s+(?:[\w’'-]+\s+)?not\s+applicable\b"
+        r"|\s+(?:[\w’'-]+\s+){0,2}off\s+the\s+table\b)",
+        re.IGNORECASE,
+    ),
+    "asset_freeze": re.compile(
+        r"\s+(?:power|control|the\s+initiative|on\s+(?:the|a|an)\b|conflicts?\b|talks\b|relations\b)",
+        re.IGNORECASE,
+    ),
+}
+_POLICY_BEFORE: dict[str, re.Pattern[str]] = {
+    "sanctions": re.compile(
+        r"\b(?:talks|negotiations|discussions?|debate|dialogue)\s+(?:on|about|over)\s+(?:[\w’'-]+\s+)?$"
+        r"|\bdiscuss(?:ed|es|ing)?\s+(?:[\w’'-]+\s+)?$",
+        re.IGNORECASE,
+    ),
+    "asset_freeze": re.compile(
+        r"\b(?:price|wage|pay|hiring|rate|pension|budget|recruitment)\s+$"
+        r"|\b(?:talks|relations|ties|negotiations|dialogue|contacts|cooperation|peace\s+process)\b"
+        r"(?:\s+[\w’'-]+){0,3}\s+(?:were|was|are|is|have\s+been|has\s+been|remain(?:ed|s)?|stay(?:ed|s)?)\s+$",
+        re.IGNORECASE,
+    ),
+}
+# "anti-money laundering checks", "an anti-corruption drive", "counter-terrorism
+# officials": the fight against a category is no sign of it.
+_AGAINST = re.compile(r"\b(?:anti|counter)[- ]?$", re.IGNORECASE)
 _PATTERNS = {
     cat: re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE) for cat, pats in LEXICON.items()
 }
@@ -178,7 +216,19 @@ def find_risks(text: str, sentences: list[Sentence] | None = None) -> list[RiskS
                 Keyword(m.group(), sent.start + m.start(), sent.start + m.end())
                 for m in pattern.finditer(body)
                 if not _NEGATION.search(body[max(0, m.start() - 40) : m.start()])
+                and not _about_policy(category, body, m.start(), m.end())
             ]
             if keywords:
                 out.append(RiskSignal(category, sent.start, sent.end, tuple(keywords)))
     return out
+
+
+def _about_policy(category: str, body: str, start: int, end: int) -> bool:
+    """Whether the keyword at ``body[start:end]`` names policy, not conduct ("sanctions relief")."""
+    if _AGAINST.search(body, max(0, start - 9), start):
+        return True
+    after = _POLICY_AFTER.get(category)
+    if after is not None and after.match(body, end, min(len(body), end + 40)):
+        return True
+    before = _POLICY_BEFORE.get(category)
+    return before is not None and before.search(body, max(0, start - 40), start) is not None

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from embargo.model import ORGANIZATION, PERSON, Entity
-from embargo.names.normalise import name_tokens
+from embargo.names.normalise import PARTICLES, name_tokens
 from embargo.settings import Settings
 from embargo.sources.countries import country_code
 from embargo.text.formats import Document, Party
@@ -44,7 +44,7 @@ from embargo.text.linking import (
     link_mentions,
     title_gender,
 )
-from embargo.text.mentions.dictionary import TOKEN, DictMatch, NameDictionary
+from embargo.text.mentions.dictionary import CALENDAR_WORDS, TOKEN, DictMatch, NameDictionary
 from embargo.text.ner import NAME_LABELS, NerSpan, NerUnavailable, Recogniser, load_recogniser
 from embargo.text.parties import HitView, PartyGroup, group_hits
 from embargo.text.report import (
@@ -73,6 +73,24 @@ _CAPITALISED_RUN = re.compile(
     rf"(?<![\w’'-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})(?:[ \t]*(?<=[ \t-])(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})){{1,4}}"
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_][\w’'.-]*)[ \t]*$")
+_WORD_AFTER = re.compile(r"(?:’s|'s)?[ \t]*([^\W\d_][\w’'-]*)")
+_DATELINE_AFTER = re.compile(r",[ \t]+(?:[A-Z][a-z]{2,8}\.?[ \t]+\d{1,2}\b|\([A-Z])|[ \t]+\(|[ \t]+[-–—]")
+_LINE_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+_HEADLINE_SMALL_WORDS = frozenset(
+    ("a", "an", "and", "as", "at", "but", "by", "for", "from", "in", "into", "of", "off", "on", "or", "over")
+    + ("per", "the", "to", "up", "via", "vs", "with")
+)
+_ALIAS_INTRO = re.compile(
+    r"(?:,[ \t]*|[ \t]*\([ \t]*)(?:(?:who[ \t]+is|also|better|widely|commonly|sometimes|often)[ \t]+)*"
+    r"(?:known[ \t]+as|a\.?k\.?a\.?|alias|nicknamed|dubbed|nom[ \t]+de[ \t]+guerre)[ \t]+[“\"‘']?"
+)
+_PAREN_ALIAS = re.compile(r"[ \t]*\((?=[ \t]*[A-Z][A-Z0-9&-]{1,9}[ \t]*\))[ \t]*")
+_ALIAS_NAME = re.compile(
+    rf"(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})(?:[ \t]+(?:[A-Z][\w’'-]*|{_PARTICLE_WORD})){{0,4}}"
+)
+_TRAILING_PARTICLES = re.compile(rf"(?:[ \t]+{_PARTICLE_WORD})+$")
+_ACRONYM = re.compile(r"(?<![\w-])[A-Z]{3,8}(?![\w-])")
+_PARTICLE_BEFORE = re.compile(r"\b(?:[Aa]l|[Ee]l|[Bb]in|[Ii]bn|[Bb]en)[ \t]+$")
 _SHIP_WORDS = frozenset(
     {
         "ship",
@@ -90,7 +108,7 @@ _SHIP_WORDS = frozenset(
 )
 _PLANE_WORDS = frozenset({"aircraft", "plane", "jet", "airliner", "helicopter", "boeing", "airbus"})
 # A capitalised word, optionally one lower-case role word, then the name.
-_DEMONYM_BEFORE = re.compile(r"\b([A-Z][a-z]+(?:-[A-Z][a-z]+)?)[ \t]+(?:[a-z]+[ \t]+)?$")
+_WORDS_BEFORE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _HONORIFIC_BEFORE = re.compile(
     r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Sir|Dame|Lady|Lord|Madam|Madame|Mme|Prof|Herr|Frau|Monsieur)\.?[ \t]+$"
 )
@@ -258,12 +276,18 @@ class Scanner:
         context = {
             t
             for s in spans
-            if s.is_full and s.label == "PERSON" and s.method != "fuzzy"
+            if len(s.content) >= 2 and s.label == "PERSON" and s.method != "fuzzy"
             for t in s.content
             if len(t) >= 4
         }
         state = _Doc(text, sentences, context)
-        result = link_mentions(text, sentences, spans, lambda s: self._resolve(state, s))
+        result = link_mentions(
+            text,
+            sentences,
+            spans,
+            lambda s: self._resolve(state, s),
+            more_short_forms=lambda refs, found: self._short_form_spans(text, refs, found, ner_spans or []),
+        )
         return self._report(doc, state, result.referents, result.unresolved)
 
     def _candidate_spans(self, text: str, ner_spans: list[NerSpan]) -> list[Span]:
@@ -274,27 +298,45 @@ class Scanner:
             return any(s < te and ts < e for ts, te in taken)
 
         named = [n for n in ner_spans if n.label in NAME_LABELS]
+        things = [n for n in ner_spans if n.label not in NAME_LABELS]
         for m in self.dictionary.scan(text):
-            # Person or organisation: what NER says about the same words,
-            # else one word is an organisation (the only one-word patterns).
-            label = next((n.label for n in named if n.start < m.end and m.start < n.end), None)
-            label = label or ("ORG" if len(m.pattern.split()) == 1 else "PERSON")
+            if m.weak and any(n.start < m.end and m.start < n.end for n in things):
+                continue  # a company's bare name that NER reads as a date, place or nationality
+            # One word is an organisation or vessel (no person's one-word name
+            # is a pattern), whatever NER thinks ("Belaruskali" as PERSON);
+            # otherwise what NER says about the same words, else a person.
+            label = "ORG" if " " not in m.pattern else None
+            label = label or next((n.label for n in named if n.start < m.end and m.start < n.end), "PERSON")
             span = self._make_span(text, m.start, m.end, label, "dictionary")
             if span is not None:
+                span.whole = True
                 spans.append(span)
+                taken.append((m.start, m.end))
+        for m in self.dictionary.imo_numbers(text):
+            if not overlaps(m.start, m.end):
+                spans.append(
+                    Span(m.start, m.end, m.text, "ORG", "identifier", (m.pattern,), identified=m.entity_ids)
+                )
                 taken.append((m.start, m.end))
         places = [(n.start, n.end) for n in ner_spans if n.label not in NAME_LABELS]
         for ner in ner_spans:
             if ner.label not in NAME_LABELS or overlaps(ner.start, ner.end):
+                continue
+            if _dateline(text, ner) or not _capitalised_name(ner.text):
                 continue
             opener = ner.label == "ORG" and _plain_sentence_opener(text, ner)
             if opener and not self.dictionary.near_word(self.dictionary.normaliser(ner.text)):
                 continue
             span = self._make_span(text, ner.start, ner.end, ner.label, "ner")
             if span is not None:
-                span.tentative = opener  # "Yacht brokers said": screened, not reported as unlisted
+                # "Yacht brokers said", or a Title Case headline ("Putin Ally
+                # Sechin Faces New Probe"): screened, not reported as unlisted.
+                span.tentative = opener or _headline(text, ner.start)
                 spans.append(span)
                 taken.append((ner.start, ner.end))
+        spans += self._acronym_spans(text, spans, overlaps)
+        spans = _with_aliases(text, spans)
+        taken += [(s.start, s.end) for s in spans if s.stands_for is not None]
         taken += places
         for run in _CAPITALISED_RUN.finditer(text):
             if overlaps(run.start(), run.end()):
@@ -306,6 +348,90 @@ class Scanner:
                 spans.append(span)
                 taken.append((run.start(), run.end()))
         return spans
+
+    @staticmethod
+    def _acronym_spans(text: str, spans: list[Span], overlaps: Callable[[int, int], bool]) -> list[Span]:
+        """Acronyms of organisation names the text spells out ("IRGC" after "Islamic Revolutionary Guard Corps").
+
+        The initials are those of the name's capitalised words; the acronym
+        is then linked to that name like a short form (it stands for
+        nothing listed when the name is not).
+        """
+        full: dict[str, Span] = {}
+        for span in spans:
+            if span.label != "ORG" and span.method != "dictionary":
+                continue
+            initials = "".join(w[0] for w in TOKEN.findall(span.text) if w[0].isupper())
+            if len(initials) >= 3 and initials.isupper() and initials not in full:
+                full[initials] = span
+        out: list[Span] = []
+        if not full:
+            return out
+        for m in _ACRONYM.finditer(text):
+            named = full.get(m.group())
+            if named is not None and not overlaps(m.start(), m.end()):
+                out.append(
+                    Span(
+                        m.start(),
+                        m.end(),
+                        m.group(),
+                        "ORG",
+                        "link",
+                        (m.group().lower(),),
+                        stands_for=named.start,
+                    )
+                )
+        return out
+
+    def _short_form_spans(
+        self, text: str, referents: list[Referent], found: list[Span], ner_spans: list[NerSpan]
+    ) -> list[Span]:
+        """Every other standalone occurrence of a named person's surname or given name.
+
+        NER tags "Deripaska's lawyers" or "Sechin did not respond" only
+        some of the time, and a short form it misses is a mention lost, so
+        the words of the full names already resolved are looked for
+        directly. Only capitalised words count, not next to another
+        capitalised word (which would make them part of some other name:
+        "Roman Empire"). A particle just before the word belongs to it
+        ("El Aissami").
+        """
+        surnames: set[str] = set()
+        given: set[str] = set()
+        for ref in referents:
+            if ref.label == "PERSON":
+                surnames |= {w for w in ref.surnames if len(w) >= 2}
+                given |= {w for w in ref.given if len(w) >= 4}
+        words = (surnames | given) - CALENDAR_WORDS  # "May 7" is a date, not Theresa May
+        if not words:
+            return []
+        taken = [(s.start, s.end) for s in found]
+        # A surname the document gave in full beats NER calling the bare word
+        # a place ("Deripaska's lawyers" as GPE); a given name does not ("Jordan").
+        places = [(n.start, n.end) for n in ner_spans if n.label not in NAME_LABELS]
+        normalise = self.dictionary.normaliser
+        out: list[Span] = []
+        for m in TOKEN.finditer(text):
+            word = m.group()
+            if not word[:1].isupper() or not any(ch.isalpha() for ch in word):
+                continue
+            parts = [w for w in normalise(word).split() if w not in PARTICLES]
+            if len(parts) != 1 or parts[0] not in words:
+                continue
+            start, end = m.start(), m.end()
+            if any(start < e and s < end for s, e in taken):
+                continue
+            if parts[0] not in surnames and any(start < e and s < end for s, e in places):
+                continue
+            particle = _PARTICLE_BEFORE.search(text, max(0, start - 6), start)
+            if particle:
+                start = particle.start()
+            if _capitalised_neighbour(text, start, end):
+                continue
+            span = self._make_span(text, start, end, "PERSON", "dictionary")
+            if span is not None and not span.is_full:
+                out.append(span)
+        return out
 
     def _make_span(self, text: str, start: int, end: int, label: str, method: str) -> Span | None:
         """A span with its title split off and trailing possessives removed."""
@@ -355,16 +481,29 @@ class Scanner:
         return span
 
     def _countries_before(self, text: str, start: int) -> list[str]:
-        """Nationality the text states right before the name ("Syrian president Bashar ...")."""
-        m = _DEMONYM_BEFORE.search(text, max(0, start - 50), start)
-        if not m:
-            return []
-        codes: list[str] = []
-        for part in m.group(1).split("-"):
-            code = country_code(part)
-            if code and code not in codes:
-                codes.append(code)
-        return codes
+        """Nationality the text states right before the name ("Syrian president Bashar ...").
+
+        The demonym may be followed by one lower-case role word ("Syrian
+        president Bashar") or by capitalised titles ("Saudi Crown Prince
+        Mohammed", "Syrian President Bashar"); two lower-case words in
+        between mean it describes someone else ("the Russian ambassador met
+        Ahmed ...").
+        """
+        window = text[max(0, start - 60) : start]
+        cut = max(window.rfind(ch) for ch in '.,;:!?()"“”\n')
+        words = _WORDS_BEFORE.findall(window[cut + 1 :])
+        for i, word in enumerate(reversed(words[-4:])):
+            codes: list[str] = []
+            if word[:1].isupper():
+                for part in word.split("-"):
+                    code = country_code(part)
+                    if code and code not in codes:
+                        codes.append(code)
+            if codes:
+                return codes
+            if i > 0 and not word[:1].isupper():
+                return []  # "the Russian ambassador met Ahmed": the demonym is about someone else
+        return []
 
     def _hits(
         self,
@@ -418,13 +557,19 @@ class Scanner:
         return set(before) | set(after)
 
     def _resolve(self, state: _Doc, span: Span) -> Resolution | None:
-        schema = PERSON if span.label == "PERSON" and span.method != "dictionary" else None
-        if span.label == "ORG":
-            schema = "LegalEntity"
+        schema = None
+        if span.method != "dictionary":
+            # A verbatim list name keeps whatever schema it was listed
+            # under: one-word dictionary names are organisations or vessels.
+            schema = PERSON if span.label == "PERSON" else "LegalEntity"
+            if schema == "LegalEntity" and self._role_words(state, span) & (_SHIP_WORDS | _PLANE_WORDS):
+                schema = None  # "the tanker Ocean Star": NER calls a ship an organisation
         key = (" ".join(span.tokens), schema or "", span.gender)
         resolved = state.cache.get(key)
         if resolved is None:
-            if span.method == "ner" and not self.dictionary.might_be_listed(span.text):
+            if span.identified:
+                resolved = _Resolved(self._entity_groups(span.identified, {"imoNumber": span.tokens[0]}))
+            elif span.method == "ner" and not self.dictionary.might_be_listed(span.text):
                 resolved = _Resolved([])  # no two of its words occur together in any list name
             else:
                 resolved = self._match_name(state, span, schema)
@@ -432,8 +577,9 @@ class Scanner:
         if resolved.groups:
             group = resolved.groups[0]
             ident = group.primary.id
-            if group.primary.schema != PERSON:
-                span.label = "ORG"  # a listed company found by the dictionary
+            # What the list says the party is beats NER's label: a listed
+            # company found by the dictionary, a person NER called an ORG.
+            span.label = "PERSON" if group.primary.schema == PERSON else "ORG"
             known = state.groups.get(ident)
             if known is None or group.primary.score > known.primary.score:
                 state.groups[ident] = group
@@ -443,7 +589,7 @@ class Scanner:
                 if all(a.id != other.primary.id for a in alts):
                     alts.append(Candidate(other.primary.id, other.primary.caption, other.primary.score))
             return Resolution(ident, True, group.ids, group.gender or span.gender)
-        if span.method == "fuzzy" or span.tentative:
+        if span.method in ("fuzzy", "identifier") or span.tentative:
             return None  # capitalised runs and sentence-opening words only matter when listed
         if span.method == "dictionary":
             return None  # verbatim list name the matcher rejects on context: not a party
@@ -465,6 +611,8 @@ class Scanner:
         hits = [h for h in hits if h.schema not in ("Vessel", "Aircraft") or h.schema in craft]
         if span.label == "PERSON" and span.method in ("ner", "fuzzy"):
             hits = [h for h in hits if h.schema in (PERSON, "LegalEntity")]
+        if span.label == "ORG" and span.method == "ner" and len(span.content) == 1:
+            hits = [h for h in hits if self._one_word_names(h)]
         context = (state.context_names - own) | (role_words - own)
         groups = group_hits(
             hits, self.threshold, context=context, gender=span.gender, query_tokens=span.tokens
@@ -477,6 +625,27 @@ class Scanner:
             default=None,
         )
         return _Resolved(groups, below)
+
+    def _one_word_names(self, hit: HitView) -> bool:
+        """Whether one word NER calls an organisation can name the listed organisation.
+
+        It can when it is the whole list name ("Hezbollah", "MEHL"), or
+        the first distinctive word of a name without "of" ("Mahan" for
+        Mahan Air, "Huawei" for Huawei Technologies Co., Ltd.). A word
+        further in ("Defence" for Ministry of Defence, "Navy" for IRGC
+        Navy) or a near spelling of it ("Army" for K.Arma) does not.
+        """
+        if hit.score >= 0.99:
+            return True
+        tokens = hit.explanation.get("tokens") or []
+        matched = hit.explanation.get("matched_name") or hit.caption
+        if len(tokens) != 1 or tokens[0].get("similarity", 0.0) < 0.95:
+            return False
+        words = self.dictionary.normaliser.phrase(matched).split()
+        if "of" in words:
+            return False
+        distinctive = self.dictionary.normaliser.words(matched)
+        return bool(distinctive) and distinctive[0] == tokens[0].get("candidate")
 
     # -- payments -----------------------------------------------------------
 
@@ -510,6 +679,9 @@ class Scanner:
                 surface = text[party.start : party.end]  # may span a continued line
                 add(groups[0], LinkedMention(party.start, party.end, surface, method, field=party.field))
         for segment in doc.segments:
+            for m in self.dictionary.imo_numbers(text, segment.start, segment.end):
+                for group in self._entity_groups(m.entity_ids, {"imoNumber": m.pattern}):
+                    add(group, LinkedMention(m.start, m.end, m.text, "identifier", field=segment.field))
             verbatim = self.dictionary.scan(text, segment.start, segment.end)
             for m in verbatim:
                 span = Span(m.start, m.end, m.text, "PERSON", "dictionary", tuple(name_tokens(m.text)))
@@ -565,6 +737,22 @@ class Scanner:
         countries = [party.country] if party.country else []
         hits = self._hits(party.name, party.schema, None, countries, matches_only=True)
         return group_hits(hits, self.threshold, transpositions=True)  # a name field: "PUTNI" is a typo
+
+    def _entity_groups(self, ids: Iterable[str], identifier: dict[str, str]) -> list[PartyGroup]:
+        """One group per entity an identifier names exactly (score 1, the identifier as explanation)."""
+        if self._get_entity is None:
+            return []
+        groups = []
+        for ident in ids:
+            entity = self._get_entity(ident)
+            if entity is None:
+                continue
+            view = HitView(
+                entity.id, entity.caption, entity.schema, tuple(entity.datasets), entity.properties, 1.0, True,
+                {"identifier": {**identifier, "status": "exact"}},
+            )  # fmt: skip
+            groups.append(PartyGroup(view))
+        return groups
 
     def _bic_groups(self, party: Party) -> list[PartyGroup]:
         if not party.bic or self._get_entity is None:
@@ -727,6 +915,102 @@ class Scanner:
                 )
             )
         return out
+
+
+def _with_aliases(text: str, spans: list[Span]) -> list[Span]:
+    """Spans plus every occurrence of a name the text gives as another name of a full name.
+
+    "Ahmed Diriye, also known as Abu Ubaidah", "Mohammed bin Salman, known
+    as MBS", "Jama'at Nusrat al-Islam wal-Muslimin (JNIM)": the other name,
+    there and wherever it recurs, is linked to the full name it stands for
+    (kunyas and acronyms are how later paragraphs refer to them). A span
+    the recogniser made of it is replaced; one the dictionary found stays,
+    since a listed alias resolves on its own.
+    """
+    aliases: list[tuple[str, Span]] = []
+    for span in spans:
+        if not span.is_full or span.stands_for is not None:
+            continue
+        intro = _ALIAS_INTRO.match(text, span.end) or _PAREN_ALIAS.match(text, span.end)
+        if intro is None:
+            continue
+        name = _ALIAS_NAME.match(text, intro.end())
+        if name is None:
+            continue
+        alias = _TRAILING_PARTICLES.sub("", name.group())
+        own = set(span.tokens)
+        if len(alias) < 2 or set(name_tokens(alias)) <= own:
+            continue
+        aliases.append((alias, span))
+    if not aliases:
+        return spans
+    kept_dictionary = [
+        (s.start, s.end) for s in spans if s.method == "dictionary" or s.stands_for is not None
+    ]
+    added: list[Span] = []
+    for alias, full in aliases:
+        for m in re.finditer(rf"(?<![\w’'-]){re.escape(alias)}(?![\w’'-])", text):
+            start, end = m.start(), m.end()
+            if full.start <= start < full.end:
+                continue
+            if any(start < e and s < end for s, e in kept_dictionary):
+                continue
+            if any(start < a.end and a.start < end for a in added):
+                continue
+            tokens = tuple(name_tokens(alias)) or (alias.lower(),)
+            added.append(Span(start, end, alias, full.label, "link", tokens, stands_for=full.start))
+    if not added:
+        return spans
+    kept = [
+        s
+        for s in spans
+        if not any(s.start < a.end and a.start < s.end for a in added) or s.method == "dictionary"
+    ]
+    return kept + added
+
+
+def _headline(text: str, position: int) -> bool:
+    """Whether the line holding ``position`` is a headline in Title Case or capitals.
+
+    NER reads such lines poorly: every word is capitalised, so "Putin Ally"
+    looks like a person. Short function words may stay lower case.
+    """
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    words = [w for w in _LINE_WORD.findall(line) if w.lower() not in _HEADLINE_SMALL_WORDS]
+    if len(words) < 5 or line.endswith((".", ":", ";")) or any(ch in line for ch in "();,"):
+        return False  # a byline, credit line or list of names is no headline
+    return sum(w[0].isupper() for w in words) >= 0.8 * len(words)
+
+
+def _capitalised_name(text: str) -> bool:
+    """Some word other than "the" has a capital ("al-Assad") or is not Latin ("foreign ministry" is no name)."""
+    return any(
+        not w.isascii() or any(ch.isupper() for ch in w) for w in TOKEN.findall(text) if w.lower() != "the"
+    )
+
+
+def _dateline(text: str, span: NerSpan) -> bool:
+    """A capitalised place opening a wire story ("MIAMI, May 7 (Wire) -"), which NER may call an organisation."""
+    at_line_start = span.start == 0 or text[span.start - 1] == "\n"
+    return at_line_start and span.text.isupper() and _DATELINE_AFTER.match(text, span.end) is not None
+
+
+def _capitalised_neighbour(text: str, start: int, end: int) -> bool:
+    """A capitalised word (not a title) right before or after, on the same line."""
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    if before and before.group(1)[:1].isupper() and not is_title(before.group(1)):
+        gap = text[before.end(1) : start]
+        if "\n" not in gap and not _sentence_start(text, before.start(1)):
+            return True
+    after = _WORD_AFTER.match(text, end)
+    return bool(after and after.group(1)[:1].isupper() and "\n" not in after.group(0))
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start]
+    return start == 0 or "\n" in before or before.rstrip()[-1:] in ".!?\"'‘“"
 
 
 def _plain_sentence_opener(text: str, span: NerSpan) -> bool:

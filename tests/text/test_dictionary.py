@@ -187,3 +187,47 @@ def test_a_used_dictionary_is_freed_as_soon_as_it_is_dropped() -> None:
         assert ref() is None
     finally:
         gc.enable()
+
+
+LEGAL_FORM_ENTITIES = [
+    entity("potash", "Company", 'OPEN JOINT STOCK COMPANY "BELARUSKALI"'),
+    entity("oil", "Company", "OPEN JOINT-STOCK COMPANY ROSNEFT OIL COMPANY"),
+    entity("integral", "Company", "LIMITED LIABILITY COMPANY INTEGRALIS"),
+    entity("generic", "Company", "GLOBAL TRADING COMPANY LIMITED"),
+    entity("month", "Company", "LIMITED LIABILITY COMPANY SEPTEMBER"),
+    entity("tanker", "Vessel", "ARTAVIL", imoNumber="IMO9187629"),
+]
+
+
+def legal_found(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    return [(m.text, m.entity_ids) for m in NameDictionary.build(LEGAL_FORM_ENTITIES).scan(text)]
+
+
+def test_company_names_are_found_without_their_legal_forms() -> None:
+    assert legal_found("The state producer Belaruskali said") == [("Belaruskali", ("potash",))]
+    assert legal_found("shares of Rosneft Oil fell") == [("Rosneft Oil", ("oil",))]
+
+
+def test_what_is_left_of_a_name_must_say_which_company_it_is() -> None:
+    assert legal_found("the Global Trading unit of the group") == []
+    assert legal_found("Global Trading Company Limited sued") == [
+        ("Global Trading Company Limited", ("generic",))
+    ]
+
+
+def test_one_word_left_without_legal_form_counts_only_where_it_cannot_be_an_ordinary_word() -> None:
+    assert legal_found("The deal with Integralis closed.") == [("Integralis", ("integral",))]
+    assert legal_found("Integralis shares fell.") == []  # opens a sentence
+    assert legal_found("The Integralis plan was integralis to the bid.") == []  # also a lower-case word
+    assert legal_found("He was killed in September.") == []  # month names are always capitalised
+    assert legal_found("Limited Liability Company September sued") == [
+        ("Limited Liability Company September", ("month",))
+    ]
+
+
+def test_vessels_are_found_by_checked_imo_number() -> None:
+    dictionary = NameDictionary.build(LEGAL_FORM_ENTITIES)
+    text = "The tanker (IMO 9187629) and a ship with IMO No. 9187628 met."
+    found = dictionary.imo_numbers(text)
+    assert [(m.text, m.entity_ids) for m in found] == [("IMO 9187629", ("tanker",))]
+    assert text[found[0].start : found[0].end] == "IMO 9187629"

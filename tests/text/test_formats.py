@@ -201,3 +201,19 @@ def test_pacs008_party_takes_its_first_non_empty_name_and_skips_comments() -> No
     assert (debtor.name, debtor.country, debtor.bic) == ("Second Name Ltd", "RU", None)
     assert (agent.name, agent.bic, agent.schema) == ("", "NWBKGB2LXXX", "Organization")
     assert doc.text == "Dbtr: Second Name Ltd\nDbtrAgt: NWBKGB2LXXX\n"
+
+
+def test_mt103_name_line_that_is_only_a_legal_form_goes_on_in_the_next() -> None:
+    data = (
+        b"{4:\n:20:REF\n:56D:PUBLIC JOINT STOCK COMPANY\nSBERBANK OF RUSSIA\nMOSCOW\n"
+        b":57D:VTB BANK PJSC\nMOSCOW\n:59:/123\nGREENLEAF SARL\nGENEVA\n-}"
+    )
+    doc = read_document(data, "m.txt")
+    names = {p.field: p.name for p in doc.parties}
+    assert names == {
+        "56D": "PUBLIC JOINT STOCK COMPANY SBERBANK OF RUSSIA",
+        "57D": "VTB BANK PJSC",
+        "59": "GREENLEAF SARL",
+    }
+    party = doc.parties[0]
+    assert doc.text[party.start : party.end] == "PUBLIC JOINT STOCK COMPANY\nSBERBANK OF RUSSIA"

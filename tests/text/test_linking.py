@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from embargo.names.normalise import name_tokens
-from embargo.text.linking import Resolution, Span, link_mentions, title_gender
+from embargo.text.linking import Referent, Resolution, Span, link_mentions, title_gender
 from embargo.text.sentences import split_sentences
 
 # Full names the fake resolver knows: text -> (key, listed, gender)
@@ -14,6 +14,13 @@ KNOWN = {
     "Karim Haddad": ("list-karim", True, "male"),
     "Pavel Orlov": ("list-orlov", True, "male"),
     "Julia Brandt": (None, False, None),
+    "Ivan Orlov": ("list-ivan-orlov", True, "male"),
+    "Sora Lee": ("list-sora", True, None),
+    "Jun Lee": ("list-jun", True, "male"),
+    "Delia Ruiz": ("list-delia", True, "female"),
+    "Marco Ruiz": (None, False, None),
+    "Kim Jong Un": ("list-kju", True, None),
+    "Gulf Star Shipping Company": ("list-gulf", True, None),
 }
 
 
@@ -113,3 +120,70 @@ def test_pronoun_links_to_the_most_recent_person_of_its_gender() -> None:
     she = next(m for m in nadia.mentions if m.text == "She")
     assert she.method == "link"
     assert nadia.mentions[she.linked_to].text == "Nadia Haddad"
+
+
+def test_short_form_refers_to_the_only_person_named_in_full_before_it() -> None:
+    text = "Pavel Orlov ran the port for years. Orlov's son, Ivan Orlov, ran its bank."
+    result = run(text, ["Pavel Orlov", "Ivan Orlov", "Orlov"])
+    father = referent(result, "list-orlov")
+    assert [m.start for m in father.mentions if m.text == "Orlov"] == [text.index("Orlov's")]
+    assert not result.unresolved
+
+
+def test_title_does_not_rule_out_a_namesake_of_unknown_gender() -> None:
+    text = "Sora Lee met Jun Lee in Seoul. Mr Lee said the talks went well."
+    result = run(text, ["Sora Lee", "Jun Lee", "Lee"])
+    (item,) = result.unresolved
+    assert set(item.candidates) == {"list-sora", "list-jun"}
+    assert all(m.text != "Lee" for m in referent(result, "list-jun").mentions)
+
+
+def test_title_picks_the_only_person_it_does_not_contradict() -> None:
+    text = "Delia Ruiz denied the report. Marco Ruiz, an economist, disagreed. Mr Ruiz said so twice."
+    result = run(text, ["Delia Ruiz", "Marco Ruiz", "Ruiz"])
+    marco = referent(result, "unlisted:Marco Ruiz")
+    assert [m.method for m in marco.mentions] == ["ner", "link"]
+    assert all(m.text != "Ruiz" for m in referent(result, "list-delia").mentions)
+
+
+def test_short_capitals_in_mixed_case_prose_are_acronyms_not_name_parts() -> None:
+    text = "Kim Jong Un watched the launch. UN experts said the launch broke rules."
+    result = run(text, ["Kim Jong Un", "UN"])
+    assert [m.text for m in referent(result, "list-kju").mentions] == ["Kim Jong Un"]
+
+
+def test_acronym_span_is_linked_to_the_name_it_abbreviates() -> None:
+    text = "Gulf Star Shipping Company said on Monday that GSSC would appeal."
+    spans = spans_for(text, ["Gulf Star Shipping Company"])
+    spans[0].label = "ORG"
+    at = text.index("GSSC")
+    spans.append(Span(at, at + 4, "GSSC", "ORG", "link", ("gssc",), stands_for=spans[0].start))
+    result = link_mentions(text, split_sentences(text), spans, resolve)
+    gulf = referent(result, "list-gulf")
+    assert [(m.text, m.linked_to) for m in gulf.mentions] == [
+        ("Gulf Star Shipping Company", None),
+        ("GSSC", 0),
+    ]
+
+
+def test_caller_can_add_short_forms_once_full_names_are_known() -> None:
+    text = "Pavel Orlov owns the yard. Orlov declined to comment."
+    seen: list[list[str]] = []
+
+    def more(referents: list[Referent], found: list[Span]) -> list[Span]:
+        seen.append([r.key for r in referents])
+        at = text.index("Orlov declined")
+        return [Span(at, at + 5, "Orlov", "PERSON", "dictionary", ("orlov",))]
+
+    spans = spans_for(text, ["Pavel Orlov"])
+    result = link_mentions(text, split_sentences(text), spans, resolve, more_short_forms=more)
+    assert seen == [["list-orlov"]]
+    assert [m.method for m in referent(result, "list-orlov").mentions] == ["ner", "link"]
+
+
+def test_title_that_fits_nobody_named_so_far_looks_ahead() -> None:
+    text = "Karim Haddad spoke first. Ms Haddad spoke next; Nadia Haddad is his sister."
+    result = run(text, ["Karim Haddad", "Nadia Haddad", "Haddad"])
+    nadia = referent(result, "list-nadia")
+    assert [m.method for m in nadia.mentions] == ["link", "ner"]
+    assert all(m.text != "Haddad" for m in referent(result, "list-karim").mentions)

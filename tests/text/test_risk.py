@@ -86,3 +86,43 @@ def test_ascii_shortcut_finds_exactly_what_the_case_insensitive_search_finds() -
         text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 6)))
         text = "".join(ch.upper() if rng.random() < 0.3 else ch for ch in text)
         assert _may_hold_signal(text) == bool(_ANY.search(text)), text
+
+
+def test_sanctions_as_policy_rather_than_conduct_raise_nothing() -> None:
+    for sentence in (
+        "The ministry said sanctions relief talks would resume in May.",
+        "Tehran said it was open to talks on sanctions relief.",
+        "She chairs the UN sanctions committee.",
+        "A US official said sanctions were not on the agenda.",
+        "The government had no plans to discuss sanctions with Moscow.",
+        "Sanctions relief is off the table for now.",
+        "MARCH RENT FLAT 2 SANCTIONS CHECK NOT APPLICABLE",
+    ):
+        assert "sanctions" not in categories(sentence), sentence
+
+
+def test_sanctions_on_someone_stay_a_risk_next_to_policy_wording() -> None:
+    assert "sanctions" in categories("Sanctions on the bank were not lifted.")
+    assert "sanctions" in categories("Relief is off the table, but the EU sanctioned three more banks.")
+    (signal,) = [r for r in find_risks("Sanctions relief talks stalled after the EU sanctioned a bank.")]
+    assert [k.text for k in signal.keywords] == ["sanctioned"]
+
+
+def test_seizing_power_is_not_seizing_assets() -> None:
+    assert "asset_freeze" not in categories("The general seized power in a coup in 2021.")
+    assert "asset_freeze" not in categories("A wage freeze was announced for civil servants.")
+    assert "asset_freeze" in categories("Police seized assets worth $2m from the firm.")
+
+
+def test_fighting_a_category_is_no_sign_of_it() -> None:
+    assert categories("Banks tightened their anti-money laundering checks.") == set()
+    assert categories("An anti-corruption campaign led to three arrests.") == set()
+    assert categories("Officials at a counter-terrorism conference met in Doha.") == set()
+    assert categories("Counter terrorism police arrested a man on terrorism charges.") == {"terrorism"}
+
+
+def test_frozen_talks_are_not_frozen_assets() -> None:
+    assert categories("The deputy minister said talks with Washington were frozen.") == set()
+    assert categories("Moldova fears a frozen conflict on its border.") == set()
+    (signal,) = find_risks("Relations between the two were frozen, and his accounts were frozen too.")
+    assert [k.start for k in signal.keywords] == [61]  # the accounts, not the relations

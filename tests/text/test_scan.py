@@ -188,3 +188,68 @@ def test_common_words_close_to_a_listed_company_in_remittance_are_not_a_hit(scan
     message = ":20:X1\n:32A:240101USD1,00\n:50K:ACME LTD\n:59:BETA LTD\n:70:/INV/77 ENERGY THERE\n"
     report = scanner.scan(read_document(message.encode(), "msg", "mt103")).to_dict()
     assert report["entities"] == []
+
+
+def test_organisation_without_a_capital_is_no_name_but_a_particle_surname_is() -> None:
+    from embargo.text.scan import _capitalised_name
+
+    assert not _capitalised_name("foreign ministry")
+    assert not _capitalised_name("the ministry")
+    assert _capitalised_name("al-Assad")
+    assert _capitalised_name("the Kremlin")
+    assert _capitalised_name("وزارة الخارجية")
+
+
+def test_ship_that_ner_calls_an_organisation_is_screened_as_a_ship(scanner: Scanner) -> None:
+    from embargo.text.formats import Document
+    from embargo.text.ner import NerSpan
+
+    def screen(text: str) -> list[str]:
+        at = text.index("Diamonnd II")
+        report = scanner._scan_prose(
+            Document("t", "text", text), [NerSpan("Diamonnd II", at, at + 11, "ORG")]
+        )
+        return [e.id for e in report.entities]
+
+    assert screen("Officials said the tanker Diamonnd II left port.") == ["ofac-15042"]
+    assert (
+        screen("Officials said the firm Diamonnd II left port.") == []
+    )  # a vessel only where the text says so
+
+
+def test_title_case_headline_names_are_not_reported_as_unlisted(scanner: Scanner) -> None:
+    text = (
+        "Putin Ally Sechin Faces New Probe Over Rosneft Deals\n"
+        "By Anna Kowalski\n\n"
+        "LONDON (Wire) - Igor Sechin, a close ally of President Vladimir Putin, faces a new investigation.\n"
+        "(Reporting by Anna Kowalski; Editing by Tom Hughes)\n"
+    )
+    report = scanner.scan_text(text).to_dict()
+    unlisted = {u["text"]: len(u["mentions"]) for u in report["unlisted"] if u["label"] == "PERSON"}
+    assert unlisted == {"Anna Kowalski": 2, "Tom Hughes": 1}
+    ids = {e["id"] for e in report["entities"]}
+    assert {"ofac-16692", "ofac-35096"} <= ids
+
+
+def test_nationality_is_read_through_titles_but_not_from_someone_else(scanner: Scanner) -> None:
+    def before(text: str, name: str) -> list[str]:
+        return scanner._countries_before(text, text.index(name))
+
+    assert before("said Saudi Crown Prince Mohammed bin Salman", "Mohammed") == ["sa"]
+    assert before("Syrian President Bashar al-Assad", "Bashar") == ["sy"]
+    assert before("the Syrian president Bashar al-Assad", "Bashar") == ["sy"]
+    assert before("the Russian ambassador met Ahmed Ali", "Ahmed") == []
+    assert before("In Moscow, Dmitry Peskov", "Dmitry") == []
+
+
+def test_surname_search_skips_neighbours_and_calendar_words(scanner: Scanner) -> None:
+    from embargo.text.linking import Referent, Span
+
+    text = "Oleg Marchenko met Anna May on May 7.\nMarchenko's lawyer said the Marchenko Group was sold. May agreed."
+    people = [
+        Referent("a", False, "PERSON", given={"oleg"}, surnames={"marchenko"}),
+        Referent("b", False, "PERSON", given={"anna"}, surnames={"may"}),
+    ]
+    full = [Span(0, 14, "Oleg Marchenko", "PERSON", "ner", ("oleg", "marchenko"))]
+    found = scanner._short_form_spans(text, people, full, [])
+    assert [(s.text, s.start) for s in found] == [("Marchenko", text.index("Marchenko's"))]

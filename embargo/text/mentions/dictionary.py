@@ -12,12 +12,22 @@ text's vocabulary is far smaller than its length.
 Only names of two or more tokens are patterns, plus single-token names of
 organisations and vessels that are long enough to be distinctive; a bare
 surname in prose is the linking layer's business, never a dictionary hit.
+The press drops legal forms ("Belaruskali" for 'OPEN JOINT STOCK COMPANY
+"BELARUSKALI"'), so an organisation's name without its leading and
+trailing legal forms is a pattern too; when that leaves one word, it only
+counts where it cannot be an ordinary word: not opening a sentence, not
+also written in lower case in the same text ("Integral", "Proton"), and not
+a month or day name (LLC "SEPTEMBER").
+
+Vessels are also found by IMO number ("IMO 9187629"), checked by its check
+digit, as payments find banks by BIC.
 Patterns are wrapped in spaces and the normalised text is too, so matches
 always start and end on token boundaries.
 """
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import pickle
 import re
@@ -52,8 +62,18 @@ _STRONG_NAME_PROPS = (NAME, ALIAS, PREVIOUS_NAME)
 _NOT_NAME_WORDS = PARTICLES | LEGAL_FORM_TOKENS | GENERIC_ORG_WORDS | frozenset(LEGAL_FORMS)
 _PATRONYMIC = re.compile(r"(?:vich|vych|vna|ovna|evna|ichna|oglu|ogly|kyzy|qizi)$", re.IGNORECASE)
 _MIN_SINGLE_TOKEN = 6
+_MIN_SHORT_FORM = 7  # one word left once the legal form is gone
 _CACHE_LIMIT = 400_000
-DICTIONARY_FORMAT = 4
+DICTIONARY_FORMAT = 5
+# Month and day names are capitalised wherever they stand ("killed in September").
+_ABJAD = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+CALENDAR_WORDS = frozenset(
+    w.lower()
+    for w in (*calendar.month_name, *calendar.day_name, *calendar.month_abbr, *calendar.day_abbr)
+    if w
+)
+_LEGAL_PHRASES = sorted((tuple(k.split()) for k in LEGAL_FORMS), key=len, reverse=True)
+_IMO = re.compile(r"\bIMO(?:[ \t]*(?:No\.?|number|:|#))?[ \t]*:?[ \t]*(\d{7})\b", re.IGNORECASE)
 
 
 def _normaliser() -> Callable[[str], str]:
@@ -71,6 +91,7 @@ class DictMatch:
     text: str
     pattern: str
     entity_ids: tuple[str, ...]
+    weak: bool = False  # a one-word name left by dropping a legal form: may be an ordinary word
 
 
 class _TokenCache(dict[str, str]):
@@ -185,8 +206,13 @@ class NameDictionary:
         pairs: frozenset[int],
         word_sets: frozenset[int],
         normaliser: TokenNormaliser | None = None,
+        *,
+        weak_patterns: frozenset[str] = frozenset(),
+        imos: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._automaton = automaton
+        self._weak = weak_patterns  # one-word names left by dropping a legal form
+        self._imos = imos or {}
         self._targets = targets
         self._bics = bics
         #: every normalised word of every pattern, for cheap "could this be listed?" gates
@@ -222,6 +248,8 @@ class NameDictionary:
             self._near,
             self._pairs,
             self._word_sets,
+            self._weak,
+            self._imos,
         )
 
     def near_words(self, word: str) -> set[str]:
@@ -263,8 +291,13 @@ class NameDictionary:
         equivalents, or by sound (Metaphone), so typos and transliteration
         variants pass; two unrelated common names ("Anna Novak") do not,
         even when each word alone is in some list. Single words pass when
-        they are list words.
+        they are list words. Names written in an abjad (Arabic, Persian,
+        Hebrew script) always pass: with their vowels unwritten, their
+        transliterated words rarely spell any list word ("hsn nsr allh"),
+        while the matcher reads them every way lists romanise them.
         """
+        if _ABJAD.search(name):
+            return True
         words = self.normaliser.words(name)[:6]
         if not words:
             return False
@@ -428,8 +461,15 @@ class NameDictionary:
     def build(cls, entities: Iterable[Entity], normaliser: TokenNormaliser | None = None) -> NameDictionary:
         norm = normaliser or TokenNormaliser()
         ids_by_pattern: dict[str, set[str]] = {}
+        weak: set[str] = set()
+        whole_single: set[str] = set()
         bics: dict[str, set[str]] = {}
+        imos: dict[str, set[str]] = {}
         for entity in entities:
+            for imo in entity.get("imoNumber"):
+                digits = re.sub(r"\D", "", imo)
+                if len(digits) == 7:
+                    imos.setdefault(digits, set()).add(entity.id)
             for bic in entity.get("swiftBic"):
                 code = re.sub(r"[^A-Z0-9]", "", bic.upper())
                 if len(code) in (8, 11):
@@ -444,10 +484,20 @@ class NameDictionary:
                     bare = " ".join(t for t in pattern.split() if t not in PARTICLES)
                     if bare != pattern and bare.count(" ") >= 1:
                         patterns.append(bare)
-                for pattern in patterns:
+                else:
+                    short = _without_legal_forms(pattern)
+                    if short != pattern and short:
+                        if " " in short:
+                            patterns.append(short)
+                        elif len(short) >= _MIN_SHORT_FORM and not short.isdigit():
+                            weak.add(short)
+                            patterns.append(short)
+                for i, pattern in enumerate(patterns):
                     n_tokens = pattern.count(" ") + 1
                     if n_tokens == 1 and (entity.schema == PERSON or len(pattern) < _MIN_SINGLE_TOKEN):
                         continue
+                    if n_tokens == 1 and i == 0:
+                        whole_single.add(pattern)
                     ids_by_pattern.setdefault(pattern, set()).add(entity.id)
         automaton = ahocorasick.Automaton()
         targets: list[tuple[str, ...]] = []
@@ -475,6 +525,7 @@ class NameDictionary:
                     if sounds[words[i]] and sounds[words[j]]:
                         pairs.add(_pair_key("~" + sounds[words[i]], "~" + sounds[words[j]]))
         frozen_near = {k: tuple(sorted(v)) for k, v in near.items()}
+        weak -= whole_single  # also some list's whole name: as strong as any
         return cls(
             automaton,
             targets,
@@ -484,6 +535,8 @@ class NameDictionary:
             frozenset(pairs),
             frozenset(word_sets),
             norm,
+            weak_patterns=frozenset(weak),
+            imos={k: tuple(sorted(v)) for k, v in imos.items()},
         )
 
     @classmethod
@@ -501,7 +554,7 @@ class NameDictionary:
             try:
                 with path.open("rb") as fh:
                     state = pickle.load(fh)
-                return cls(*state)
+                return cls(*state[:7], weak_patterns=state[7], imos=state[8])
             except Exception:
                 path.unlink(missing_ok=True)
         built = cls.build(entities())
@@ -526,6 +579,19 @@ class NameDictionary:
             return ()
         found = self._automaton.get(f" {pattern} ", None)
         return self._targets[found[0]] if found else ()
+
+    def imo_numbers(self, text: str, start: int = 0, end: int | None = None) -> list[DictMatch]:
+        """Listed vessels named by IMO number in ``text[start:end]`` ("IMO 9187629", "IMO No. 9187629")."""
+        end = len(text) if end is None else end
+        if all(text.find(cased, start, end) < 0 for cased in ("IMO", "imo", "Imo")):
+            return []  # most payment fields: three substring searches instead of a regex scan
+        out = []
+        for m in _IMO.finditer(text, start, end):
+            number = m.group(1)
+            ids = self._imos.get(number)
+            if ids and imo_check_digit_ok(number):
+                out.append(DictMatch(m.start(), m.end(), m.group(), number, ids))
+        return out
 
     def lookup_bic(self, bic: str) -> tuple[str, ...]:
         code = bic.upper()
@@ -584,9 +650,45 @@ class NameDictionary:
             surface = text[s:e]
             if require_capitals and not _looks_like_a_name(surface):
                 continue
-            out.append(DictMatch(s, e, surface, pattern, ids))
+            weak = pattern in self._weak
+            if weak and (
+                _opens_sentence(text, s) or _also_lower_case(text, surface) or pattern in CALENDAR_WORDS
+            ):
+                continue
+            out.append(DictMatch(s, e, surface, pattern, ids, weak))
             reach = e
         return out
+
+
+def _without_legal_forms(pattern: str) -> str:
+    """A normalised organisation name with legal forms stripped from both ends."""
+    words = pattern.split()
+    changed = True
+    while changed:
+        changed = False
+        for phrase in _LEGAL_PHRASES:
+            n = len(phrase)
+            if len(words) <= n:
+                continue
+            if tuple(words[:n]) == phrase:
+                words = words[n:]
+            elif tuple(words[-n:]) == phrase:
+                words = words[:-n]
+            else:
+                continue
+            changed = True
+            break
+    if not any(w not in _NOT_NAME_WORDS and len(w) > 1 for w in words):
+        return ""  # nothing left that says which organisation
+    return " ".join(words)
+
+
+def imo_check_digit_ok(number: str) -> bool:
+    """The seventh digit of an IMO number is the check digit of the first six."""
+    if len(number) != 7 or not number.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(number[:6], range(7, 1, -1), strict=True))
+    return total % 10 == int(number[6])
 
 
 def _set_key(words: Iterable[str]) -> int:
@@ -638,6 +740,16 @@ def _is_near_list_word(word: str, near_flags: dict[str, bool]) -> bool:
 
 def _deletions(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 4) : start].rstrip(" \t")
+    return not before or before[-1] in "\n.!?:\"'‘“(—–-"
+
+
+def _also_lower_case(text: str, surface: str) -> bool:
+    """Whether the word also occurs in lower case: then it is an ordinary word of the text."""
+    return re.search(rf"(?<!\w){re.escape(surface.lower())}(?!\w)", text) is not None
 
 
 def _looks_like_a_name(surface: str) -> bool:
