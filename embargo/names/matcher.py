@@ -38,6 +38,7 @@ from embargo.names.score import (
     SOFT_SHARE,
     DateParts,
     NameMatch,
+    Option,
     SimilarityFn,
     band,
     birth_date_status,
@@ -56,9 +57,10 @@ from embargo.names.score import (
     partial_name,
     score_name,
     set_status,
+    similar_pairs,
     soft_tokens,
 )
-from embargo.names.similarity import EXACT, FUZZY, INITIAL, INITIAL_SIMILARITY, token_similarity
+from embargo.names.similarity import FUZZY, token_similarity
 from embargo.names.translit import is_abjad, script_group
 from embargo.settings import Settings
 
@@ -117,6 +119,9 @@ class Matcher:
         self.settings = settings or Settings()
         self._var_entities: list[int] | None = None  # filled on first use
         self._positions: dict[str, int] | None = None  # entity id -> position, on first use
+        self._var_partials: list[bool] | None = None  # filled on first use
+        # Parsed birth dates by entity position, filled as entities are scored.
+        self._birth_dates: dict[int, tuple[DateParts, ...]] = {}
 
     # --- thresholds -------------------------------------------------------------
 
@@ -215,8 +220,11 @@ class Matcher:
         scored = []
         thresholds: dict[tuple[str, tuple[str, ...]], float] = {}
         for pos, (_, name, vid, qname) in best.items():
-            status = statuses.get(pos) or self._statuses(facts, pos)
-            score = combine_statuses(name.score, name.exact, *status)
+            # Every name kept in ``best`` above had its final score settled with it.
+            score = finals.get(pos)
+            if score is None:
+                status = statuses.get(pos) or self._statuses(facts, pos)
+                score = combine_statuses(name.score, name.exact, *status)
             kind = (index.ent_schema[pos], index.ent_datasets[pos])
             limit_pos = thresholds.get(kind)
             if limit_pos is None:
@@ -461,7 +469,7 @@ class Matcher:
             name = qname.scored[key] = self._score_spelling(
                 qname, ctoks, person, syllabic, soften, brute_force
             )
-        if qname.partial or index.var_partial[vid]:
+        if qname.partial or self._var_partial()[vid]:
             return partial_name(name)
         return name
 
@@ -479,7 +487,7 @@ class Matcher:
         qtokens = qname.tokens
 
         similarity: SimilarityFn = None
-        options: list[tuple[float, float, int, int, str]] | None = None
+        options: list[Option] | None = None
         if brute_force:
 
             def similarity(i: int, j: int) -> tuple[float, str]:
@@ -487,20 +495,9 @@ class Matcher:
                     qname, token_similarity(qtokens[i], cand[j], qname.abjad, index.abjad[ctoks[j]])
                 )
         else:
-            # The similar tokens of each query token are known: look pairs up.
-            options = []
-            for i, (q, weight, similar) in enumerate(zip(qtokens, qname.weights, qname.similar, strict=True)):
-                if len(q) == 1:
-                    for j, c in enumerate(cand):
-                        if c == q:
-                            options.append((1.0, weight, i, j, EXACT))
-                        elif c[0] == q:
-                            options.append((INITIAL_SIMILARITY, weight, i, j, INITIAL))
-                    continue
-                for j, tid in enumerate(ctoks):
-                    found = similar.get(tid)
-                    if found is not None and not _typo_blind(qname, found[1]):
-                        options.append((found[0], weight, i, j, found[1]))
+            # The similar tokens of each query token are known: look pairs up
+            # (fuzzy ones dropped where _typo_blind says so).
+            options = similar_pairs(qtokens, qname.weights, qname.similar, ctoks, cand, qname.pinyin)
 
         return score_name(
             qtokens,
@@ -514,6 +511,12 @@ class Matcher:
             syllabic=syllabic,
             options=options,
         )
+
+    def _var_partial(self) -> list[bool]:
+        """Whether each name was cut out of a longer one, as a list (see :meth:`_var_entity`)."""
+        if self._var_partials is None:
+            self._var_partials = self.index.var_partial.tolist()
+        return self._var_partials
 
     def _var_entity(self) -> list[int]:
         """Entity position of every name, as a list (indexing numpy per item is slow)."""
@@ -556,13 +559,20 @@ class Matcher:
         index = self.index
         dates, countries, gender, identifiers = query
         return (
-            birth_date_status(dates, parse_dates(index.ent_birth_dates[pos])) if dates else "missing",
+            birth_date_status(dates, self._entity_birth_dates(pos)) if dates else "missing",
             set_status(countries, folded_set(index.ent_countries[pos])) if countries else "missing",
             set_status(gender, folded_set([index.ent_gender[pos]])) if gender else "missing",
             identifier_status(identifiers, identifier_set(index.ent_identifiers[pos]))
             if identifiers
             else "missing",
         )
+
+    def _entity_birth_dates(self, pos: int) -> tuple[DateParts, ...]:
+        """The entity's birth dates, parsed once: each query with a date compares them again."""
+        parsed = self._birth_dates.get(pos)
+        if parsed is None:
+            parsed = self._birth_dates[pos] = parse_dates(self.index.ent_birth_dates[pos])
+        return parsed
 
     # --- measurement helpers ----------------------------------------------------
 

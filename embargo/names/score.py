@@ -38,13 +38,14 @@ either side change nothing. Bands: ``exact`` 1.0, ``strong`` >= 0.85,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from embargo.names.normalise import LEGAL_FORM_TOKENS, PARTICLES
+from embargo.names.similarity import EXACT, FUZZY, INITIAL, INITIAL_SIMILARITY
 
 CANDIDATE_EXPONENT = 0.3
 CONFLICT_PENALTY = 0.8
@@ -133,6 +134,12 @@ class NameMatch:
 
 
 SimilarityFn = Callable[[int, int], tuple[float, str]] | None
+# A similar pair of tokens: (similarity, query token weight, query index, list index, method).
+Option = tuple[float, float, int, int, str]
+# A pair taken by the alignment: (query index, list index, method, similarity, weight credited).
+Paired = tuple[int, int, str, float, float]
+# What an alignment gives: the name score, the pairs taken, the query and list indices left unpaired.
+Alignment = tuple[float, list[Paired], list[int], list[int]]
 
 
 def score_name(
@@ -145,7 +152,7 @@ def score_name(
     soften: bool = True,
     rare_weight: float = float("inf"),
     syllabic: bool = False,
-    options: list[tuple[float, float, int, int, str]] | None = None,
+    options: list[Option] | None = None,
 ) -> NameMatch:
     """Align ``query`` to ``candidate`` tokens and score the name pair.
 
@@ -172,10 +179,41 @@ def score_name(
                 sim, method = similarity(i, j)
                 if sim > 0.0:
                     options.append((sim, query_weights[i], i, j, method))
+    score, paired, unmatched_q, unmatched_c = _aligner()(
+        options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic
+    )
+    return NameMatch(
+        score,
+        False,
+        [TokenMatch(query[i], candidate[j], method, sim, weight) for i, j, method, sim, weight in paired],
+        [query[i] for i in unmatched_q],
+        [candidate[j] for j in unmatched_c],
+    )
+
+
+def align_py(
+    options: list[Option],
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    candidate: Sequence[str],
+    candidate_weights: Sequence[float],
+    person: bool,
+    soften: bool,
+    rare_weight: float,
+    syllabic: bool,
+) -> Alignment:
+    """The alignment and score of :func:`score_name` for a name pair that is not exact.
+
+    Sorts ``options`` in place. ``embargo/names/_align.pyx`` compiles the
+    same steps (a matcher aligns tens of name pairs per query); this is
+    the reference it is tested against and what runs where it was not built.
+    """
+    n_q = len(query)
+    n_c = len(candidate)
     options.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
-    pairs = []
+    paired: list[Paired] = []
     got_q = got_c = 0.0
     real = False
     # Every pair is a query token's (i) and a list token's (j) best left:
@@ -191,15 +229,15 @@ def score_name(
             # most a few initials' worth, and only half-explains the name
             # it stands for ("AHMED, A" is not "Alexander Ahmed").
             weight = min(weight, INITIAL_CREDIT_CAP)
-            pairs.append(TokenMatch(query[i], candidate[j], method, sim, weight))
+            paired.append((i, j, method, sim, weight))
             got_q += sim * weight
             got_c += candidate_weights[j] * sim
         else:
-            pairs.append(TokenMatch(query[i], candidate[j], method, sim, weight))
+            paired.append((i, j, method, sim, weight))
             got_q += sim * weight
             got_c += candidate_weights[j]
             real = real or not is_minor_token(query[i])
-        if len(pairs) == most:
+        if len(paired) == most:
             break
     if not real:
         # Initials, particles and legal forms alone identify nobody.
@@ -223,14 +261,87 @@ def score_name(
         lost_c = sum([candidate_weights[j] for j in unmatched_c]) / total_c
         score *= 1.0 - CONFLICT_PENALTY * min(lost_q, lost_c)
         if person:
-            score = min(score, _single_token_cap(query, query_weights, candidate, pairs, rare_weight))
-    return NameMatch(
-        min(score, NON_EXACT_CAP),
-        False,
-        pairs,
-        [query[i] for i in unmatched_q],
-        [candidate[j] for j in unmatched_c],
-    )
+            score = min(score, _single_token_cap(query, query_weights, candidate, paired, rare_weight))
+    return min(score, NON_EXACT_CAP), paired, unmatched_q, unmatched_c
+
+
+def similar_pairs_py(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    similar: Sequence[Mapping[int, tuple[float, str]]],
+    candidate_ids: Sequence[int],
+    candidate: Sequence[str],
+    typo_blind: bool,
+) -> list[Option]:
+    """The ``options`` of :func:`score_name` from the similar tokens known for each query token.
+
+    ``similar[i]`` maps the ids of the tokens query token ``i`` is similar
+    to onto (similarity, method); ``candidate_ids`` are the list name's
+    token ids and ``candidate`` their text. A query initial is paired with
+    the list words it begins. ``typo_blind`` drops fuzzy pairs (see the
+    matcher). Compiled in ``_align.pyx`` like :func:`align_py`.
+    """
+    options: list[Option] = []
+    for i, (q, weight, found_by_id) in enumerate(zip(query, query_weights, similar, strict=True)):
+        if len(q) == 1:
+            for j, c in enumerate(candidate):
+                if c == q:
+                    options.append((1.0, weight, i, j, EXACT))
+                elif c[0] == q:
+                    options.append((INITIAL_SIMILARITY, weight, i, j, INITIAL))
+            continue
+        for j, tid in enumerate(candidate_ids):
+            found = found_by_id.get(tid)
+            if found is not None and not (typo_blind and found[1] == FUZZY):
+                options.append((found[0], weight, i, j, found[1]))
+    return options
+
+
+SimilarPairsFn = Callable[
+    [
+        Sequence[str],
+        Sequence[float],
+        Sequence[Mapping[int, tuple[float, str]]],
+        Sequence[int],
+        Sequence[str],
+        bool,
+    ],
+    list[Option],
+]
+AlignFn = Callable[
+    [list[Option], Sequence[str], Sequence[float], Sequence[str], Sequence[float], bool, bool, float, bool],
+    Alignment,
+]
+
+
+@cache
+def _kernels() -> tuple[AlignFn, SimilarPairsFn]:
+    """The compiled :func:`align_py` and :func:`similar_pairs_py` when built, else these.
+
+    Resolved on first use, not at import: the compiled module reads this
+    module's constants.
+    """
+    try:
+        from embargo.names._align import align, similar_pairs
+    except ImportError:  # built without a C compiler
+        return align_py, similar_pairs_py
+    return align, similar_pairs
+
+
+def _aligner() -> AlignFn:
+    return _kernels()[0]
+
+
+def similar_pairs(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    similar: Sequence[Mapping[int, tuple[float, str]]],
+    candidate_ids: Sequence[int],
+    candidate: Sequence[str],
+    typo_blind: bool,
+) -> list[Option]:
+    """:func:`similar_pairs_py`, compiled where it was built."""
+    return _kernels()[1](query, query_weights, similar, candidate_ids, candidate, typo_blind)
 
 
 PARTIAL_CAP = 0.95
@@ -253,7 +364,7 @@ def _single_token_cap(
     query: Sequence[str],
     query_weights: Sequence[float],
     candidate: Sequence[str],
-    pairs: list[TokenMatch],
+    paired: list[Paired],
     rare_weight: float,
 ) -> float:
     """The most a one-word person query may score against ``candidate``.
@@ -267,11 +378,11 @@ def _single_token_cap(
         return 1.0
     major_c = sum(1 for t in candidate if not is_minor_token(t) and len(t) > 1)
     token = query[major_q[0]]
-    exact = any(p.query == token and p.method == "exact" for p in pairs)
+    exact = any(query[i] == token and method == "exact" for i, _j, method, _sim, _w in paired)
     if major_c >= 2:
         rare = exact and query_weights[major_q[0]] >= rare_weight
         return SINGLE_RARE_TOKEN_CAP if rare else SINGLE_TOKEN_CAP
-    strong = any(p.query == token and p.similarity >= 0.9 for p in pairs)
+    strong = any(query[i] == token and sim >= 0.9 for i, _j, _method, sim, _w in paired)
     return 1.0 if strong else SINGLE_INEXACT_CAP
 
 
