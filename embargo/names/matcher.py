@@ -18,6 +18,7 @@ import tempfile
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
@@ -120,8 +121,10 @@ class Matcher:
         self._var_entities: list[int] | None = None  # filled on first use
         self._positions: dict[str, int] | None = None  # entity id -> position, on first use
         self._var_partials: list[bool] | None = None  # filled on first use
-        # Parsed birth dates by entity position, filled as entities are scored.
+        # Parsed birth dates and folded countries by entity position, filled
+        # as entities are scored: each query with the field compares them again.
         self._birth_dates: dict[int, tuple[DateParts, ...]] = {}
+        self._countries: dict[int, frozenset[str]] = {}
 
     # --- thresholds -------------------------------------------------------------
 
@@ -560,19 +563,24 @@ class Matcher:
         dates, countries, gender, identifiers = query
         return (
             birth_date_status(dates, self._entity_birth_dates(pos)) if dates else "missing",
-            set_status(countries, folded_set(index.ent_countries[pos])) if countries else "missing",
-            set_status(gender, folded_set([index.ent_gender[pos]])) if gender else "missing",
+            set_status(countries, self._entity_countries(pos)) if countries else "missing",
+            set_status(gender, _folded_gender(index.ent_gender[pos])) if gender else "missing",
             identifier_status(identifiers, identifier_set(index.ent_identifiers[pos]))
             if identifiers
             else "missing",
         )
 
     def _entity_birth_dates(self, pos: int) -> tuple[DateParts, ...]:
-        """The entity's birth dates, parsed once: each query with a date compares them again."""
         parsed = self._birth_dates.get(pos)
         if parsed is None:
             parsed = self._birth_dates[pos] = parse_dates(self.index.ent_birth_dates[pos])
         return parsed
+
+    def _entity_countries(self, pos: int) -> frozenset[str]:
+        folded = self._countries.get(pos)
+        if folded is None:
+            folded = self._countries[pos] = folded_set(self.index.ent_countries[pos])
+        return folded
 
     # --- measurement helpers ----------------------------------------------------
 
@@ -723,6 +731,12 @@ class Matcher:
 
 
 _SYLLABIC = frozenset({"Hani", "Hang"})
+
+
+@lru_cache(maxsize=16)
+def _folded_gender(gender: str | None) -> frozenset[str]:
+    """``folded_set([gender])``; an entity's gender is one of a few values."""
+    return folded_set([gender])
 
 
 def _typo_blind(qname: _QueryName, method: str) -> bool:
