@@ -437,12 +437,7 @@ class NameIndex:
                 # their readings: either way one of this token's readings.
                 for akey in abjad_keys(token):
                     candidates.update(self.by_consonant.get(akey, ()))
-            compare = probe(token, abjad)
-            tokens, abjad_tokens = self.tokens, self.abjad
-            for tid in candidates:
-                sim, method = compare(tokens[tid], abjad_tokens[tid])
-                if sim > 0.0:
-                    found[tid] = (sim, method)
+            found = probe(token, abjad).similar_among(candidates, self.tokens, self.abjad)
             initial = self.vocab.get(token[0])
             if initial is not None:
                 found[initial] = (INITIAL_SIMILARITY, INITIAL)

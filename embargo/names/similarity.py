@@ -24,7 +24,9 @@ letters the first letter must also agree.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache, lru_cache
+from typing import Protocol
 
 from rapidfuzz.distance import OSA, Indel
 
@@ -192,6 +194,9 @@ class TokenProbe:
         self.english = None if english == token else TokenProbe(english)
 
     def __call__(self, b: str, b_abjad: bool = False) -> tuple[float, str]:
+        return self.similarity(b, b_abjad)
+
+    def similarity(self, b: str, b_abjad: bool) -> tuple[float, str]:
         """(similarity, method) of this token against list token ``b``."""
         sim, method = self.compare(b, b_abjad)
         # An initial is compared as written.
@@ -199,6 +204,17 @@ class TokenProbe:
             return sim, method
         sim, _ = self.english.compare(b, b_abjad)
         return (min(sim, GERMAN_SIMILARITY_CAP), TRANSLITERATED) if sim else (0.0, "")
+
+    def similar_among(
+        self, tids: Iterable[int], tokens: list[str], abjad: list[bool]
+    ) -> dict[int, tuple[float, str]]:
+        """{token id: (similarity, method)} of the tokens ``tids`` (ids into ``tokens``) it is similar to."""
+        found: dict[int, tuple[float, str]] = {}
+        for tid in tids:
+            result = self.similarity(tokens[tid], abjad[tid])
+            if result[0] > 0.0:
+                found[tid] = result
+        return found
 
     def compare(self, b: str, b_abjad: bool) -> tuple[float, str]:
         """Like calling the probe, without the German respelling."""
@@ -273,7 +289,29 @@ class TokenProbe:
         return 0.0
 
 
+class SimilarityProbe(Protocol):
+    """What :class:`TokenProbe` and its compiled twin (``_similarity.pyx``) offer."""
+
+    def __call__(self, b: str, b_abjad: bool = False) -> tuple[float, str]: ...
+    def similarity(self, b: str, b_abjad: bool) -> tuple[float, str]: ...
+    def fuzzy(self, b: str, shorter: int) -> float: ...
+    def phonetic(self, b: str, b_abjad: bool, shorter: int) -> float: ...
+    def similar_among(
+        self, tids: Iterable[int], tokens: list[str], abjad: list[bool]
+    ) -> dict[int, tuple[float, str]]: ...
+
+
 @lru_cache(maxsize=20_000)
-def probe(token: str, abjad: bool = False) -> TokenProbe:
-    """The :class:`TokenProbe` of ``token``, kept while it is in use."""
-    return TokenProbe(token, abjad)
+def probe(token: str, abjad: bool = False) -> SimilarityProbe:
+    """The probe of ``token``, compiled where it was built, kept while it is in use."""
+    return _probe_class()(token, abjad)
+
+
+@cache
+def _probe_class() -> Callable[[str, bool], SimilarityProbe]:
+    # Resolved on first use: the compiled module imports this one.
+    try:
+        from embargo.names._similarity import TokenProbe as CompiledProbe
+    except ImportError:  # built without a C compiler
+        return TokenProbe
+    return CompiledProbe
