@@ -24,8 +24,10 @@ from embargo.names.similarity import (
     PHONETIC,
     SHORT_EQUIVALENT_SIMILARITY,
     TRANSLITERATED,
+    _past_joined_article,
     abjad_similarity,
     from_german_romanisation,
+    fuzzy_similarity,
 )
 
 cdef object _osa = OSA.distance
@@ -110,7 +112,10 @@ cdef class TokenProbe:
             return _EQUIVALENT if shorter > 3 else _SHORT_EQUIVALENT
         if self.legal_form and b in _LEGAL_FORMS:
             return _LEGAL_FORM
-        fuzzy = self.fuzzy(b, shorter)
+        if self.abjad and b_abjad:
+            fuzzy = fuzzy_similarity(*_past_joined_article(a, b))
+        else:
+            fuzzy = self.fuzzy(b, shorter)
         phonetic = self.phonetic(b, b_abjad, shorter)
         if fuzzy == 0.0 and phonetic == 0.0:
             return _NONE

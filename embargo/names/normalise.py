@@ -235,7 +235,9 @@ def _name_tokens(text: str, schema: str | None) -> tuple[str, ...]:
         ]
     if _is_org(schema) or schema is None:
         tokens = canonical_legal_forms(tokens) if _is_org(schema) or _has_legal_form(tokens) else tokens
-    if not _is_org(schema):
+    # The titles are Latin words; a vowel-less Arabic-script word can spell
+    # one by accident (آدم, Adam -> "adm"; در -> "dr") and must be kept.
+    if not _is_org(schema) and script_group(text) != "Arab":
         tokens = strip_titles(tokens)
     return tuple(tokens)
 
@@ -259,7 +261,7 @@ _DIN_ARTICLES = frozenset({"al", "ud", "ad", "ed", "ul", "el"})
 # The same in transliterated Arabic script: الله -> allh, الدین -> al dyn.
 _ABJAD_ALLAH_TAIL = re.compile(rf"^([a-z]{{2,}}?){ALLAH_ABJAD}$")
 _ABJAD_DIN_TAIL = re.compile(r"^([a-z]{2,}?)aldyn$")
-_ABJAD_ABD = re.compile(r"^bdal([a-z]{3,})$")
+_ABJAD_ABD = re.compile(r"^abdal([a-z]{3,})$")
 
 
 def split_compounds(tokens: list[str], abjad: bool = False) -> list[str]:
@@ -267,8 +269,8 @@ def split_compounds(tokens: list[str], abjad: bool = False) -> list[str]:
     out: list[str] = []
     for i, token in enumerate(tokens):
         if abjad:
-            if token != "bdallh" and (m := _ABJAD_ABD.match(token)):
-                out += ["bd", "al", m.group(1)]
+            if token != "abdallh" and (m := _ABJAD_ABD.match(token)):
+                out += ["abd", "al", m.group(1)]
             elif m := _ABJAD_ALLAH_TAIL.match(token):
                 out += [m.group(1), ALLAH_ABJAD]
             elif m := _ABJAD_DIN_TAIL.match(token):

@@ -61,6 +61,17 @@ def fuzzy_similarity(a: str, b: str) -> float:
     return probe(a).fuzzy(b, min(len(a), len(b)))
 
 
+def _past_joined_article(a: str, b: str) -> tuple[str, str]:
+    """Two Arabic-script tokens without the article both have joined on.
+
+    A typo budget spent on ``albshyr`` / ``alashy`` would count the shared
+    ``al`` as two letters of the name in common (al-Bashir, al-Ashi).
+    """
+    if a.startswith("al") and b.startswith("al") and min(len(a), len(b)) > 4:
+        return a[2:], b[2:]
+    return a, b
+
+
 def abjad_similarity(abjad: str, latin: str, latin_abjad: bool = False) -> float:
     """How well ``latin`` fits as a vowelled spelling of the vowel-less ``abjad`` token.
 
@@ -70,7 +81,7 @@ def abjad_similarity(abjad: str, latin: str, latin_abjad: bool = False) -> float
     agree (same consonant key) and the spelling must fit the written
     letters: each written long vowel (alif, waw, yeh) needs a matching
     vowel, short vowels may be added anywhere, and a leading vowel may be
-    added because a leading ayn is lost in transliteration (``mr`` / Omar).
+    added for a hamza the transliteration lost.
     More agreeing consonants are stronger evidence: 0.9 from three, 0.85 for
     two, 0.75 for one. When ``latin`` is itself from an abjad script
     (``latin_abjad``), the two need a reading in common.
@@ -94,8 +105,8 @@ _CONSONANTS = "[b-df-hj-np-tv-z]"
 
 @lru_cache(maxsize=50_000)
 def _abjad_pattern(abjad: str) -> re.Pattern[str]:
-    # A leading ayn is lost in transliteration: a Latin vowel may stand for
-    # it (Omar / mr, Ewaz / wdh).
+    # A leading hamza or ayn may be lost in transliteration: a Latin vowel
+    # may stand for it (Ewaz / wdh).
     parts = [] if abjad[0] in "ay" else ["[aeiou]?"]
     last = len(abjad) - 1
     i = 0
@@ -233,7 +244,10 @@ class TokenProbe:
             return (EQUIVALENT_SIMILARITY if shorter > 3 else SHORT_EQUIVALENT_SIMILARITY), EQUIVALENT
         if self.legal_form and b in LEGAL_FORM_TOKENS:
             return LEGAL_FORM_SIMILARITY, EQUIVALENT
-        fuzzy = self.fuzzy(b, shorter)
+        if self.abjad and b_abjad:
+            fuzzy = fuzzy_similarity(*_past_joined_article(a, b))
+        else:
+            fuzzy = self.fuzzy(b, shorter)
         phonetic = self.phonetic(b, b_abjad, shorter)
         if fuzzy == 0.0 and phonetic == 0.0:
             return 0.0, ""

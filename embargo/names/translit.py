@@ -18,6 +18,10 @@ for Chinese. Two things ICU leaves to us:
   ``Nadhim``), which :func:`embargo.names.phonetic.abjad_keys` reads as
   d-or-z; a final alif maqsura becomes ``a`` (``يحيى`` -> ``yhya``, Yahya)
   and a ta marbuta ``h`` (``حمزة`` -> ``hmzh``: Hamza, Hamzah).
+* A word-initial ayn is written ``a``, the vowel every romanisation puts
+  there (``عمر`` -> ``amr``: Omar, Umar; ``عز`` -> ``az``: Izz, Ezz).
+  Dropped, as ICU drops it elsewhere, it would leave a two-letter word as
+  one letter, which the matcher would take for an initial.
 """
 
 from __future__ import annotations
@@ -56,6 +60,9 @@ _ARABIC_LETTERS = str.maketrans({"ض": "ذ", "ظ": "ذ", "ى": "ا", "ة": "ه"}
 # the word Allah.
 _ARABIC_ARTICLE = re.compile(r"(?<![\u0621-\u064a])(و?)ال(?!له(?![\u0621-\u064a]))(?=[\u0621-\u064a]{2,})")
 _HANGUL_SYLLABLE = re.compile(r"([\uac00-\ud7a3])(?=[\uac00-\ud7a3])")
+# An ayn at the start of a word (after an article split off, too).
+# An alif after it is the same vowel written out (عادل, Adil), not a second one.
+_INITIAL_AYN = re.compile(r"(?<![\u0621-\u064a])عا?")
 # Zero-width joiners/non-joiners join the parts of one Persian word.
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
 _ABJAD = re.compile(r"[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
@@ -114,6 +121,7 @@ def transliterate(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     if _ABJAD.search(text):
         text = _ARABIC_ARTICLE.sub(r"\1ال ", text.translate(_URDU).translate(_ARABIC_LETTERS))
+        text = _INITIAL_AYN.sub("ا", text)
     if _HANGUL.search(text):
         text = _HANGUL_SYLLABLE.sub(r"\1 ", text)
     out = _TRANSLITERATOR.transliterate(text).translate(_LEFTOVERS)

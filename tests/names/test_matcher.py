@@ -91,3 +91,16 @@ def test_threshold_overrides_per_dataset_and_schema(real_settings, real_matcher)
 def test_matcher_is_reused_and_cache_written(real_settings, real_matcher):
     assert load_matcher(real_settings) is real_matcher
     assert list((real_settings.data_dir / "name-index").glob("*.pickle"))
+
+
+def test_arabic_script_name_opening_with_ayn_finds_latin_entry(real_matcher):
+    # عز الدين (Izz al-Din) lost its ayn and read as an initial "z".
+    hits = real_matcher.match(Query(names=["عز الدين خليل"], schema="Person"))
+    assert "ofac-12841" in ids(hits)
+
+
+def test_arabic_given_name_is_not_dropped_as_a_title(real_matcher):
+    # عمر (Omar) once read as "mr" and was stripped as a title, leaving the
+    # query a bare "Bashir" that matched every alias Bashir or Abu Asir.
+    hits = real_matcher.match(Query(names=["عمر البشير"], schema="Person"))
+    assert not ids(hits)

@@ -138,7 +138,7 @@ def test_arabic_article_written_apart_gets_joined_variant():
 
 def test_urdu_letters_transliterate():
     tokens = name_tokens("محمد مسعود اظہر علوی")
-    assert [tokens[0], tokens[1], tokens[3]] == ["mhmd", "mswd", "lwy"]
+    assert [tokens[0], tokens[1], tokens[3]] == ["mhmd", "mswd", "alwy"]
     # zah is written "dh" (d or z); the Urdu heh is an h: Azhar.
     assert token_similarity(tokens[2], "azhar", True, False)[0] > 0
 
@@ -226,3 +226,19 @@ def test_german_romanisation_of_russian_meets_english_spelling(german, listed):
 
 def test_english_name_is_not_respelt_as_german():
     assert token_similarity("jones", "yunus")[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("arabic", "latin"),
+    [("عز", "izz"), ("عز", "ezz"), ("عمر", "omar"), ("علي", "ali"), ("عادل", "adil"), ("عالیزی", "alizai")],
+)
+def test_arabic_word_opening_with_ayn_is_a_word_not_an_initial(arabic, latin):
+    (token,) = name_tokens(arabic)
+    assert len(token) > 1
+    assert token_similarity(token, latin, True, False)[0] >= 0.75
+
+
+def test_arabic_script_word_spelling_a_latin_title_is_kept():
+    # آدم (Adam) transliterates to "adm", the abbreviation of admiral.
+    assert name_tokens("آدم خان") == ["adm", "khan"]
+    assert name_tokens("Adm. Adam Khan") == ["adam", "khan"]
