@@ -42,6 +42,7 @@ from embargo.names.score import (
     Option,
     SimilarityFn,
     band,
+    birth_date_comparison,
     birth_date_status,
     combine,
     combine_statuses,
@@ -50,6 +51,7 @@ from embargo.names.score import (
     compare_sets,
     fixed_weight,
     folded_set,
+    identifier_comparison,
     identifier_set,
     identifier_status,
     is_patronymic,
@@ -57,6 +59,7 @@ from embargo.names.score import (
     parse_dates,
     partial_name,
     score_name,
+    set_comparison,
     set_status,
     similar_pairs,
     soft_tokens,
@@ -238,7 +241,7 @@ class Matcher:
         if limit:
             scored = scored[:limit]
         return [
-            self._hit(score, pos, name, vid, qname, self._secondary(query, pos), limit_pos)
+            self._hit(score, pos, name, vid, qname, self._secondary(query, facts, pos), limit_pos)
             for score, _id, pos, name, vid, qname, limit_pos in scored
         ]
 
@@ -538,15 +541,21 @@ class Matcher:
                 found.add(pos)
         return found
 
-    def _secondary(self, query: Query, pos: int) -> dict[str, dict[str, Any]]:
+    def _secondary(self, query: Query, facts: _Facts, pos: int) -> dict[str, dict[str, Any]]:
+        """What :func:`_secondary_of` gives, from the query's facts and the entity's as kept."""
         index = self.index
-        return _secondary_of(
-            query,
-            index.ent_birth_dates[pos],
-            index.ent_countries[pos],
-            index.ent_gender[pos],
-            index.ent_identifiers[pos],
-        )
+        dates, countries, gender, identifiers = facts
+        return {
+            "birthDate": birth_date_comparison(
+                query.birth_dates, dates, index.ent_birth_dates[pos], self._entity_birth_dates(pos)
+            ),
+            "nationality": set_comparison(countries, self._entity_countries(pos)),
+            "gender": set_comparison(gender, _folded_gender(index.ent_gender[pos])),
+            # Without a query identifier the status is "missing" whatever the entity has.
+            "identifiers": identifier_comparison(
+                identifiers, identifier_set(index.ent_identifiers[pos]) if identifiers else frozenset()
+            ),
+        }
 
     def _query_facts(self, query: Query) -> _Facts:
         gender = normalise_gender(query.gender)

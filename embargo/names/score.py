@@ -412,8 +412,16 @@ def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
 
 def compare_birth_dates(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
     """Best agreement between any query date and any listed date."""
-    q_dates = parse_dates(query)
-    l_dates = parse_dates(listed)
+    return birth_date_comparison(query, parse_dates(query), listed, parse_dates(listed))
+
+
+def birth_date_comparison(
+    query: Sequence[str],
+    q_dates: Sequence[DateParts],
+    listed: Sequence[str],
+    l_dates: Sequence[DateParts],
+) -> dict[str, Any]:
+    """:func:`compare_birth_dates` of dates already parsed (a matcher parses each once)."""
     best = birth_date_status(q_dates, l_dates)
     result: dict[str, Any] = {"status": best, "query": list(query), "candidate": list(listed)}
     if best == "conflict":
@@ -463,9 +471,12 @@ def _date_status(a: tuple[int, int | None, int | None], b: tuple[int, int | None
 
 def compare_sets(query: Sequence[str], listed: Sequence[str], name: str) -> dict[str, Any]:
     """``agree`` when the value sets overlap, ``conflict`` when both known and disjoint."""
-    q = folded_set(query)
-    c = folded_set(listed)
-    return {"status": set_status(q, c), "query": sorted(q), "candidate": sorted(c)}
+    return set_comparison(folded_set(query), folded_set(listed))
+
+
+def set_comparison(query: AbstractSet[str], listed: AbstractSet[str]) -> dict[str, Any]:
+    """:func:`compare_sets` of sets already folded."""
+    return {"status": set_status(query, listed), "query": sorted(query), "candidate": sorted(listed)}
 
 
 def folded_set(values: Iterable[str | None]) -> frozenset[str]:
@@ -497,8 +508,11 @@ def normalise_identifier(value: str) -> str:
 
 
 def compare_identifiers(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
-    q = identifier_set(query)
-    c = identifier_set(listed)
+    return identifier_comparison(identifier_set(query), identifier_set(listed))
+
+
+def identifier_comparison(q: AbstractSet[str], c: AbstractSet[str]) -> dict[str, Any]:
+    """:func:`compare_identifiers` of sets already normalised."""
     common = sorted(q & c)
     if common:
         return {"status": "match", "matched": common}
