@@ -107,6 +107,8 @@ class KeyTable:
         wanted = np.array([zlib.crc32(k.encode()) for k in keys], dtype=np.uint32)
         if not len(self.keys) or not len(wanted):
             return set()
+        # Sorted needles search faster: numpy starts each search where the last ended.
+        wanted.sort()
         pos = np.searchsorted(self.keys, wanted)
         np.minimum(pos, len(self.keys) - 1, out=pos)
         pos = pos[self.keys[pos] == wanted]
