@@ -143,15 +143,19 @@ cdef class TokenProbe:
         cdef str a = self.token
         cdef str meta
         cdef double best = 0.0, other
+        if self.abjad and b_abjad:
+            best = abjad_similarity(a, b, True)
+            other = abjad_similarity(b, a, True)
+            return best if best >= other else other
         if len(self.vowel) >= 2 and self.vowel == vowel_key(b):
             if _indel(a, b) >= (0.6 if shorter <= 3 else 0.7):
                 return 0.88 if shorter >= 4 else 0.8
             if shorter >= 4 and vowel_sound_key(a) == vowel_sound_key(b):
                 return 0.88
         if self.abjad:
-            best = abjad_similarity(a, b, b_abjad)
+            best = abjad_similarity(a, b)
         if b_abjad:
-            other = abjad_similarity(b, a, self.abjad)
+            other = abjad_similarity(b, a)
             if other > best:
                 best = other
         if best:

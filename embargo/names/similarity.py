@@ -86,6 +86,8 @@ def abjad_similarity(abjad: str, latin: str, latin_abjad: bool = False) -> float
     two, 0.75 for one. When ``latin`` is itself from an abjad script
     (``latin_abjad``), the two need a reading in common.
     """
+    if abjad == _ARTICLE or latin == _ARTICLE:
+        return 0.0  # the article is no vowelled spelling of a name, nor has one
     if abjad == ALLAH_ABJAD:
         # One consonant says little: the word Allah is spelt only so many ways.
         return 0.9 if latin in ALLAH_SPELLINGS else 0.0
@@ -98,6 +100,8 @@ def abjad_similarity(abjad: str, latin: str, latin_abjad: bool = False) -> float
     return 0.9 if length >= 3 else 0.85 if length == 2 else 0.75
 
 
+# The Arabic article, as normalisation writes every spelling of it.
+_ARTICLE = "al"
 _SHORT = "[aeiouy]*"
 _ABJAD_UNITS = frozenset({"dh", "th", "kh", "gh", "sh", "ch", "zh"})
 _CONSONANTS = "[b-df-hj-np-tv-z]"
@@ -284,6 +288,10 @@ class TokenProbe:
         of their letters.
         """
         a = self.token
+        if self.abjad and b_abjad:
+            # Two vowel-less spellings compare letter for letter; English sound
+            # rules would say ``amad`` (Imad) sounds like ``ahmd`` (Ahmad).
+            return max(abjad_similarity(a, b, True), abjad_similarity(b, a, True))
         vowel = self.vowel
         if len(vowel) >= 2 and vowel == vowel_key(b):
             if Indel.normalized_similarity(a, b) >= (0.6 if shorter <= 3 else 0.7):
@@ -292,9 +300,9 @@ class TokenProbe:
                 return 0.88
         best = 0.0
         if self.abjad:
-            best = abjad_similarity(a, b, b_abjad)
+            best = abjad_similarity(a, b)
         if b_abjad:
-            best = max(best, abjad_similarity(b, a, self.abjad))
+            best = max(best, abjad_similarity(b, a))
         if best:
             return best
         meta = self.metaphone

@@ -242,3 +242,15 @@ def test_arabic_script_word_spelling_a_latin_title_is_kept():
     # آدم (Adam) transliterates to "adm", the abbreviation of admiral.
     assert name_tokens("آدم خان") == ["adm", "khan"]
     assert name_tokens("Adm. Adam Khan") == ["adam", "khan"]
+
+
+def test_arabic_article_is_no_spelling_of_a_name():
+    # علي (Ali) read as "al" + a vowel once paired with the article of al-Zahrani.
+    (ali,) = name_tokens("علي")
+    assert token_similarity(ali, "al", True, True)[0] == 0.0
+
+
+def test_two_arabic_script_names_are_not_compared_by_english_sound():
+    # عماد (Imad) and أحمد (Ahmad) share a Metaphone code, not their letters.
+    (imad,), (ahmad,) = name_tokens("عماد"), name_tokens("أحمد")
+    assert token_similarity(imad, ahmad, True, True)[0] == 0.0
