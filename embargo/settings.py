@@ -49,6 +49,9 @@ class Settings:
     match_limit: int = 10
     # Per-dataset / per-schema thresholds, e.g. {"Person": 0.75, "un_sc_sanctions": 0.65}
     threshold_overrides: dict[str, float] = field(default_factory=dict)
+    # Use the compiled kernels where they were built; false runs their pure
+    # Python twins, which give the very same results, slower.
+    compiled_kernels: bool = True
     # HTTP service
     max_request_bytes: int = 2 * 1024 * 1024
     max_queries_per_batch: int = 500

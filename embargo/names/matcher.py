@@ -16,6 +16,7 @@ import heapq
 import os
 import tempfile
 import threading
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,7 +29,7 @@ import numpy as np
 
 from embargo.model import PERSON, Entity, schemas_compatible
 from embargo.names.explain import explain
-from embargo.names.index import NameIndex, TokenReach, entity_names, entity_record, normalise_gender
+from embargo.names.index import NameIndex, TokenReach, _bag_key, entity_names, entity_record, normalise_gender
 from embargo.names.normalise import name_forms
 from embargo.names.query import Query
 from embargo.names.score import (
@@ -67,6 +68,11 @@ from embargo.names.score import (
 from embargo.names.similarity import FUZZY, token_similarity
 from embargo.names.translit import is_abjad, script_group
 from embargo.settings import Settings
+
+try:
+    from embargo.names import _bounds as _kernel
+except ImportError:  # not compiled here: the numpy code gives the same bounds, slower
+    _kernel = None  # type: ignore[assignment]
 
 
 @dataclass
@@ -274,7 +280,12 @@ class Matcher:
     def _candidates(
         self, qname: _QueryName, bound: float, mask: np.ndarray | None
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Variants whose score bound reaches ``bound``, with their bounds."""
+        """Variants whose score bound reaches ``bound``, with their bounds.
+
+        The compiled kernel (``_bounds.pyx``) gives the very same bounds,
+        bit for bit, walking one name at a time; the numpy code below is
+        its fallback, and the reference its tests compare it with.
+        """
         index = self.index
         # The least the query's weight can shrink to (soft tokens unmatched).
         total_q = sum(
@@ -284,8 +295,11 @@ class Matcher:
         if index.name_count == 0 or total_q <= 0:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         reach = [index.reach(token, qname.abjad) for token in qname.tokens]
-        vids = self._essential_names(qname, reach, (bound - _ROUNDING) * total_q)
+        essential = self._essential_tokens(qname, reach, (bound - _ROUNDING) * total_q)
+        if _kernel is not None and self.settings.compiled_kernels:
+            return self._compiled_candidates(qname, reach, essential, total_q, bound, mask)
         exact = self._exact_names(qname)
+        vids = _union([index.names_reached(qname.tokens[i], qname.abjad) for i in essential])
         if len(exact) and len(_slots_of(vids, exact)) < len(exact):
             vids = np.union1d(vids, exact)
         if mask is not None:
@@ -357,18 +371,50 @@ class Matcher:
             keep &= alive
         return vids[keep], upper[keep]
 
-    def _essential_names(self, qname: _QueryName, reach: list[TokenReach], needed: float) -> np.ndarray:
-        """The names that could gather ``needed`` query credit, found from the heavy tokens alone.
+    def _compiled_candidates(
+        self,
+        qname: _QueryName,
+        reach: list[TokenReach],
+        essential: list[int],
+        total_q: float,
+        bound: float,
+        mask: np.ndarray | None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """What the numpy code of :meth:`_candidates` gives, from the compiled kernel."""
+        index = self.index
+        tids = self._query_token_ids(qname)
+        vids, cq, cc, damp, exact = _kernel_of(index).candidates(
+            essential,
+            tids,
+            _bag_key(tids) if tids is not None else 0,
+            mask,
+            [r.tids for r in reach],
+            [r.signed for r in reach],
+            qname.weights,
+            [len(token) > 1 for token in qname.tokens],
+            total_q,
+            bound,
+            _ROUNDING,
+            CONFLICT_PENALTY,
+            _scratch("slots", (len(index.tokens),), np.int32),
+        )
+        upper = cq * cc**CANDIDATE_EXPONENT * damp
+        upper[exact] = 1.0
+        keep = upper + _ROUNDING >= bound
+        return vids[keep], upper[keep]
+
+    def _essential_tokens(self, qname: _QueryName, reach: list[TokenReach], needed: float) -> list[int]:
+        """The query tokens whose names are the candidates for gathering ``needed`` query credit.
 
         A name's query credit is at most the sum, over the query tokens
         reaching it, of token weight times best similarity. Take the light
         tokens while their sum stays below ``needed``: a name reached by
         those alone cannot get there, so every candidate is reached by one
-        of the rest, and only their (short) postings need reading.
+        of the rest (returned, by position), and only their (short)
+        postings need reading.
         (Checking each candidate for the light tokens here, to drop more,
         costs more numpy calls than it saves later.)
         """
-        index = self.index
         gains = [w * r.best for w, r in zip(qname.weights, reach, strict=True)]
         order = sorted(range(len(gains)), key=gains.__getitem__)
         # The margin covers float32 rounding of the credits summed later.
@@ -379,21 +425,23 @@ class Matcher:
             light += gains[i]
             if light >= lowest:
                 essential.append(i)
-        if not essential:
-            return _NO_IDS
-        reached = [index.names_reached(qname.tokens[i], qname.abjad) for i in essential]
-        return reached[0] if len(reached) == 1 else np.unique(np.concatenate(reached))
+        return essential
 
     def _exact_names(self, qname: _QueryName) -> np.ndarray:
         """Names made of exactly the query's tokens (in any order)."""
-        index = self.index
+        tids = self._query_token_ids(qname)
+        return _NO_IDS if tids is None else self.index.names_of_tokens(tids)
+
+    def _query_token_ids(self, qname: _QueryName) -> list[int] | None:
+        """The query's token ids, or None when a list name has none of some token."""
+        vocab = self.index.vocab
         ids: list[int] = []
         for token in qname.tokens:
-            tid = index.vocab.get(token)
+            tid = vocab.get(token)
             if tid is None:
-                return _NO_IDS
+                return None
             ids.append(tid)
-        return index.names_of_tokens(ids)
+        return ids
 
     def _list_side_bounds(
         self,
@@ -866,6 +914,35 @@ def _slots_of(vids: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 _NO_IDS = np.zeros(0, dtype=np.int32)
+
+
+_KERNELS: weakref.WeakKeyDictionary[NameIndex, _kernel.NameBounds] = weakref.WeakKeyDictionary()
+
+
+def _kernel_of(index: NameIndex) -> _kernel.NameBounds:
+    """The compiled kernel's view of ``index``, built (and its arrays checked) once."""
+    assert _kernel is not None
+    bounds = _KERNELS.get(index)
+    if bounds is None:
+        bounds = _KERNELS[index] = _kernel.NameBounds(
+            index.var_token_start,
+            index.var_token_ids,
+            index.posting_start,
+            index.posting_ids,
+            index.weights32,
+            index.weights64,
+            index.var_total,
+            index.bag_keys,
+            index.bag_vids,
+        )
+    return bounds
+
+
+def _union(reached: list[np.ndarray]) -> np.ndarray:
+    """The sorted ids in any of the sorted arrays ``reached``."""
+    if not reached:
+        return _NO_IDS
+    return reached[0] if len(reached) == 1 else np.unique(np.concatenate(reached))
 
 
 def _secondary_of(

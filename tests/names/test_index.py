@@ -58,15 +58,23 @@ def assert_no_miss(matcher: Matcher, query: Query, floor: float = 0.5) -> None:
 
 SMALL = small_entities()
 SMALL_NAMES = [st.value for e in SMALL for st in e.names()]
-SMALL_MATCHER = Matcher(NameIndex.build(SMALL, [FakeVersion("test_list", 1)]), Settings())
+SMALL_INDEX = NameIndex.build(SMALL, [FakeVersion("test_list", 1)])
+# Candidates bounded by the compiled kernel (where built) and by the numpy code.
+SMALL_MATCHERS = {
+    compiled: Matcher(SMALL_INDEX, Settings(compiled_kernels=compiled)) for compiled in (True, False)
+}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(query=st.one_of(mutated(SMALL_NAMES), name), schema=st.sampled_from([None, "Person", "Company"]))
-def test_index_misses_nothing_brute_force_finds_on_known_lists(query, schema):
+@given(
+    query=st.one_of(mutated(SMALL_NAMES), name),
+    schema=st.sampled_from([None, "Person", "Company"]),
+    compiled=st.booleans(),
+)
+def test_index_misses_nothing_brute_force_finds_on_known_lists(query, schema, compiled):
     if not query.strip(" ."):
         return
-    assert_no_miss(SMALL_MATCHER, Query(names=[query], schema=schema))
+    assert_no_miss(SMALL_MATCHERS[compiled], Query(names=[query], schema=schema))
 
 
 @st.composite
@@ -78,12 +86,12 @@ def index_and_query(draw):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(case=index_and_query(), floor=st.sampled_from([0.3, 0.5, 0.7]))
-def test_index_misses_nothing_brute_force_finds_on_random_lists(case, floor):
+@given(case=index_and_query(), floor=st.sampled_from([0.3, 0.5, 0.7]), compiled=st.booleans())
+def test_index_misses_nothing_brute_force_finds_on_random_lists(case, floor, compiled):
     entities, query = case
     if not query.strip(" ."):
         return
-    matcher = Matcher(NameIndex.build(entities, []), Settings())
+    matcher = Matcher(NameIndex.build(entities, []), Settings(compiled_kernels=compiled))
     assert_no_miss(matcher, Query(names=[query], schema="Person"), floor=floor)
 
 
