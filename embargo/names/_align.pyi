@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping, Sequence
 
-from embargo.names.score import Alignment, Option
+from embargo.names.score import Alignment, NameMatch, Option
 
 def similar_pairs(
     query: Sequence[str],
@@ -23,3 +23,16 @@ def align(
     rare_weight: float,
     syllabic: bool,
 ) -> Alignment: ...
+def score_spelling(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    similar: Sequence[Mapping[int, tuple[float, str]]],
+    candidate_ids: Sequence[int],
+    tokens: Sequence[str],
+    weights: Sequence[float],
+    typo_blind: bool,
+    person: bool,
+    soften: bool,
+    rare_weight: float,
+    syllabic: bool,
+) -> NameMatch: ...

@@ -1,6 +1,7 @@
 # cython: language_level=3, wraparound=False
-"""Compiled name-pair alignment: :func:`embargo.names.score.align_py` and
-:func:`~embargo.names.score.similar_pairs_py`, step for step.
+"""Compiled name-pair scoring: :func:`embargo.names.score.align_py`,
+:func:`~embargo.names.score.similar_pairs_py` and
+:func:`~embargo.names.score.score_spelling_py`, step for step.
 
 A query scores tens of list spellings, each a handful of tokens; in Python
 the bookkeeping of every pair (sets, tuples, generator sums) costs more than
@@ -23,6 +24,8 @@ from embargo.names.score import (
     SINGLE_RARE_TOKEN_CAP,
     SINGLE_TOKEN_CAP,
     SOFT_SHARE,
+    NameMatch,
+    TokenMatch,
     _major_tokens,
     align_py,
     soft_tokens,
@@ -51,6 +54,39 @@ cdef inline bint _is_minor(str token):
 
 
 def similar_pairs(query, query_weights, similar, candidate_ids, candidate, bint typo_blind):
+    return _similar_pairs(query, query_weights, similar, candidate_ids, candidate, typo_blind)
+
+
+def align(list options, query, query_weights, candidate, candidate_weights,
+          bint person, bint soften, double rare_weight, bint syllabic):
+    return _align(options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic)
+
+
+def score_spelling(query, query_weights, similar, candidate_ids, tokens, weights,
+                   bint typo_blind, bint person, bint soften, double rare_weight, bint syllabic):
+    cdef list candidate = [tokens[t] for t in candidate_ids]
+    cdef list options, candidate_weights
+    if len(query) == len(candidate) and sorted(query) == sorted(candidate):
+        # score._exact_name
+        if len(query_weights) != len(query):
+            raise ValueError("query and query_weights differ in length")
+        return NameMatch(1.0, True, [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights)])
+    options = _similar_pairs(query, query_weights, similar, candidate_ids, candidate, typo_blind)
+    candidate_weights = [weights[t] for t in candidate_ids]
+    score, paired, unmatched_q, unmatched_c = _align(
+        options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic
+    )
+    # score._aligned_name
+    return NameMatch(
+        score,
+        False,
+        [TokenMatch(query[i], candidate[j], method, sim, weight) for i, j, method, sim, weight in paired],
+        [query[i] for i in unmatched_q],
+        [candidate[j] for j in unmatched_c],
+    )
+
+
+cdef list _similar_pairs(query, query_weights, similar, candidate_ids, candidate, bint typo_blind):
     cdef list options = []
     cdef Py_ssize_t i, j, n_q = len(query), n_c = len(candidate)
     cdef str q, c
@@ -78,8 +114,8 @@ def similar_pairs(query, query_weights, similar, candidate_ids, candidate, bint 
     return options
 
 
-def align(list options, query, query_weights, candidate, candidate_weights,
-          bint person, bint soften, double rare_weight, bint syllabic):
+cdef tuple _align(list options, query, query_weights, candidate, candidate_weights,
+                  bint person, bint soften, double rare_weight, bint syllabic):
     cdef Py_ssize_t n_q = len(query), n_c = len(candidate), n_o = len(options)
     if n_q > MAX_TOKENS or n_c > MAX_TOKENS or n_o > MAX_OPTIONS:
         return align_py(options, query, query_weights, candidate, candidate_weights,

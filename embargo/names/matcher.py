@@ -40,8 +40,6 @@ from embargo.names.score import (
     SOFT_SHARE,
     DateParts,
     NameMatch,
-    Option,
-    SimilarityFn,
     band,
     birth_date_comparison,
     birth_date_status,
@@ -60,9 +58,9 @@ from embargo.names.score import (
     parse_dates,
     partial_name,
     score_name,
+    score_spelling,
     set_comparison,
     set_status,
-    similar_pairs,
     soft_tokens,
 )
 from embargo.names.similarity import FUZZY, token_similarity
@@ -537,21 +535,27 @@ class Matcher:
         brute_force: bool,
     ) -> NameMatch:
         index = self.index
-        cand = [index.tokens[t] for t in ctoks]
         qtokens = qname.tokens
-
-        similarity: SimilarityFn = None
-        options: list[Option] | None = None
-        if brute_force:
-
-            def similarity(i: int, j: int) -> tuple[float, str]:
-                return _credited(
-                    qname, token_similarity(qtokens[i], cand[j], qname.abjad, index.abjad[ctoks[j]])
-                )
-        else:
+        if not brute_force:
             # The similar tokens of each query token are known: look pairs up
             # (fuzzy ones dropped where _typo_blind says so).
-            options = similar_pairs(qtokens, qname.weights, qname.similar, ctoks, cand, qname.pinyin)
+            return score_spelling(
+                qtokens,
+                qname.weights,
+                qname.similar,
+                ctoks,
+                index.tokens,
+                index.weights,
+                qname.pinyin,
+                person,
+                soften,
+                index.rare_weight,
+                syllabic,
+            )
+        cand = [index.tokens[t] for t in ctoks]
+
+        def similarity(i: int, j: int) -> tuple[float, str]:
+            return _credited(qname, token_similarity(qtokens[i], cand[j], qname.abjad, index.abjad[ctoks[j]]))
 
         return score_name(
             qtokens,
@@ -563,7 +567,6 @@ class Matcher:
             soften=soften,
             rare_weight=index.rare_weight,
             syllabic=syllabic,
-            options=options,
         )
 
     def _var_partial(self) -> list[bool]:

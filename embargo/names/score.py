@@ -168,8 +168,7 @@ def score_name(
     n_q = len(query)
     n_c = len(candidate)
     if n_q == n_c and sorted(query) == sorted(candidate):
-        pairs = [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights, strict=True)]
-        return NameMatch(1.0, True, pairs)
+        return _exact_name(query, query_weights)
     if options is None:
         if similarity is None:
             raise ValueError("score_name needs a similarity function or the similar pairs")
@@ -179,9 +178,19 @@ def score_name(
                 sim, method = similarity(i, j)
                 if sim > 0.0:
                     options.append((sim, query_weights[i], i, j, method))
-    score, paired, unmatched_q, unmatched_c = _aligner()(
+    alignment = _aligner()(
         options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic
     )
+    return _aligned_name(query, candidate, alignment)
+
+
+def _exact_name(query: Sequence[str], query_weights: Sequence[float]) -> NameMatch:
+    pairs = [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights, strict=True)]
+    return NameMatch(1.0, True, pairs)
+
+
+def _aligned_name(query: Sequence[str], candidate: Sequence[str], alignment: Alignment) -> NameMatch:
+    score, paired, unmatched_q, unmatched_c = alignment
     return NameMatch(
         score,
         False,
@@ -189,6 +198,37 @@ def score_name(
         [query[i] for i in unmatched_q],
         [candidate[j] for j in unmatched_c],
     )
+
+
+def score_spelling_py(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    similar: Sequence[Mapping[int, tuple[float, str]]],
+    candidate_ids: Sequence[int],
+    tokens: Sequence[str],
+    weights: Sequence[float],
+    typo_blind: bool,
+    person: bool,
+    soften: bool,
+    rare_weight: float,
+    syllabic: bool,
+) -> NameMatch:
+    """:func:`score_name` of the list name made of the token ids ``candidate_ids``.
+
+    ``tokens`` and ``weights`` are the index's, by token id; the similar
+    pairs come from ``similar`` as :func:`similar_pairs_py` lists them. This
+    is the whole per-spelling work of a matcher, compiled in ``_align.pyx``
+    (the bookkeeping of a few tokens costs more in Python than the scoring).
+    """
+    candidate = [tokens[t] for t in candidate_ids]
+    if len(query) == len(candidate) and sorted(query) == sorted(candidate):
+        return _exact_name(query, query_weights)
+    options = similar_pairs_py(query, query_weights, similar, candidate_ids, candidate, typo_blind)
+    candidate_weights = [weights[t] for t in candidate_ids]
+    alignment = align_py(
+        options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic
+    )
+    return _aligned_name(query, candidate, alignment)
 
 
 def align_py(
@@ -314,18 +354,36 @@ AlignFn = Callable[
 ]
 
 
+ScoreSpellingFn = Callable[
+    [
+        Sequence[str],
+        Sequence[float],
+        Sequence[Mapping[int, tuple[float, str]]],
+        Sequence[int],
+        Sequence[str],
+        Sequence[float],
+        bool,
+        bool,
+        bool,
+        float,
+        bool,
+    ],
+    NameMatch,
+]
+
+
 @cache
-def _kernels() -> tuple[AlignFn, SimilarPairsFn]:
-    """The compiled :func:`align_py` and :func:`similar_pairs_py` when built, else these.
+def _kernels() -> tuple[AlignFn, SimilarPairsFn, ScoreSpellingFn]:
+    """The compiled :func:`align_py`, :func:`similar_pairs_py` and :func:`score_spelling_py` when built.
 
     Resolved on first use, not at import: the compiled module reads this
     module's constants.
     """
     try:
-        from embargo.names._align import align, similar_pairs
+        from embargo.names._align import align, score_spelling, similar_pairs
     except ImportError:  # built without a C compiler
-        return align_py, similar_pairs_py
-    return align, similar_pairs
+        return align_py, similar_pairs_py, score_spelling_py
+    return align, similar_pairs, score_spelling
 
 
 def _aligner() -> AlignFn:
@@ -342,6 +400,35 @@ def similar_pairs(
 ) -> list[Option]:
     """:func:`similar_pairs_py`, compiled where it was built."""
     return _kernels()[1](query, query_weights, similar, candidate_ids, candidate, typo_blind)
+
+
+def score_spelling(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    similar: Sequence[Mapping[int, tuple[float, str]]],
+    candidate_ids: Sequence[int],
+    tokens: Sequence[str],
+    weights: Sequence[float],
+    typo_blind: bool,
+    person: bool,
+    soften: bool,
+    rare_weight: float,
+    syllabic: bool,
+) -> NameMatch:
+    """:func:`score_spelling_py`, compiled where it was built."""
+    return _kernels()[2](
+        query,
+        query_weights,
+        similar,
+        candidate_ids,
+        tokens,
+        weights,
+        typo_blind,
+        person,
+        soften,
+        rare_weight,
+        syllabic,
+    )
 
 
 PARTIAL_CAP = 0.95

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embargo.names.score import align_py, similar_pairs_py
+from embargo.names.score import align_py, score_spelling_py, similar_pairs_py
 from embargo.names.similarity import EQUIVALENT, EXACT, FUZZY, INITIAL, PHONETIC
 
 kernel = pytest.importorskip("embargo.names._align", reason="compiled kernels not built")
@@ -15,6 +15,7 @@ TOKENS = ["al", "bin", "de", "ltd", "a", "m", "s", "mohamed", "muhammad", "assad
           "dmitry", "sergeyevich", "kim", "jong", "un", "li", "jian", "jiang", "ooo", "x"]  # fmt: skip
 METHODS = [EXACT, EQUIVALENT, FUZZY, PHONETIC, INITIAL]
 weights = st.floats(0.25, 12.0, allow_nan=False)
+weights_by_id = st.sampled_from([0.25, 0.5, 1.0, 2.0, 7.5]) | weights
 name = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6)
 
 
@@ -81,3 +82,35 @@ def test_compiled_similar_pairs_equal_python(query, candidate, typo_blind, data)
 def test_compiled_alignment_rejects_pairs_outside_the_names() -> None:
     with pytest.raises(ValueError, match="pairs tokens"):
         kernel.align([(1.0, 1.0, 3, 0, EXACT)], ["a", "b"], [1.0, 1.0], ["a"], [1.0], True, True, 9.0, False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(name, name, st.booleans(), st.booleans(), st.booleans(), st.booleans(), st.data())
+def test_compiled_spelling_score_equals_python(
+    query, candidate, typo_blind, person, soften, syllabic, data
+) -> None:
+    vocab = {t: i for i, t in enumerate(TOKENS)}
+    weights = [data.draw(weights_by_id) for _ in TOKENS]
+    similar = [
+        {
+            vocab[t]: (data.draw(st.floats(0.5, 1.0)), data.draw(st.sampled_from(METHODS)))
+            for t in data.draw(name)
+        }
+        for _ in query
+    ]
+    query_weights = [data.draw(weights_by_id) for _ in query]
+    ids = tuple(vocab[t] for t in candidate)
+    args = (
+        tuple(query),
+        query_weights,
+        similar,
+        ids,
+        TOKENS,
+        weights,
+        typo_blind,
+        person,
+        soften,
+        9.0,
+        syllabic,
+    )
+    assert kernel.score_spelling(*args) == score_spelling_py(*args)
