@@ -13,7 +13,8 @@ reach it by:
   :func:`embargo.names.similarity.edit_budget` without scanning the vocabulary.
 
 A query token is looked up under the same keys and each token found is
-confirmed with :func:`~embargo.names.similarity.token_similarity`, the very
+confirmed with :func:`~embargo.names.similarity.token_similarity` (as a
+:class:`~embargo.names.similarity.TokenProbe`), the very
 function brute-force scoring uses; so the index cannot disagree with it.
 Postings map a token to the name variants containing it, and each variant
 lists its tokens, both as flat numpy arrays with offsets: the matcher reads
@@ -46,7 +47,7 @@ from embargo.names.similarity import (
     INITIAL_SIMILARITY,
     edit_budget,
     from_german_romanisation,
-    token_similarity,
+    probe,
 )
 from embargo.names.translit import is_abjad, script_group
 
@@ -102,9 +103,12 @@ class KeyTable:
         self.ends = np.append(self.starts[1:], len(order))
 
     def lookup(self, keys: Iterable[str]) -> set[int]:
-        wanted = np.fromiter((_key_hash(k) for k in keys), dtype=np.uint32)
+        # crc32 inline, as _key_hash computes it: a few dozen keys per query token.
+        wanted = np.array([zlib.crc32(k.encode()) for k in keys], dtype=np.uint32)
         if not len(self.keys) or not len(wanted):
             return set()
+        # Sorted needles search faster: numpy starts each search where the last ended.
+        wanted.sort()
         pos = np.searchsorted(self.keys, wanted)
         np.minimum(pos, len(self.keys) - 1, out=pos)
         pos = pos[self.keys[pos] == wanted]
@@ -435,10 +439,7 @@ class NameIndex:
                 # their readings: either way one of this token's readings.
                 for akey in abjad_keys(token):
                     candidates.update(self.by_consonant.get(akey, ()))
-            for tid in candidates:
-                sim, method = token_similarity(token, self.tokens[tid], abjad, self.abjad[tid])
-                if sim > 0.0:
-                    found[tid] = (sim, method)
+            found = probe(token, abjad).similar_among(candidates, self.tokens, self.abjad)
             initial = self.vocab.get(token[0])
             if initial is not None:
                 found[initial] = (INITIAL_SIMILARITY, INITIAL)

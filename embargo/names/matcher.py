@@ -19,6 +19,7 @@ import threading
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
@@ -39,8 +40,8 @@ from embargo.names.score import (
     SOFT_SHARE,
     DateParts,
     NameMatch,
-    SimilarityFn,
     band,
+    birth_date_comparison,
     birth_date_status,
     combine,
     combine_statuses,
@@ -49,6 +50,7 @@ from embargo.names.score import (
     compare_sets,
     fixed_weight,
     folded_set,
+    identifier_comparison,
     identifier_set,
     identifier_status,
     is_patronymic,
@@ -56,10 +58,12 @@ from embargo.names.score import (
     parse_dates,
     partial_name,
     score_name,
+    score_spelling,
+    set_comparison,
     set_status,
     soft_tokens,
 )
-from embargo.names.similarity import EXACT, FUZZY, INITIAL, INITIAL_SIMILARITY, token_similarity
+from embargo.names.similarity import FUZZY, token_similarity
 from embargo.names.translit import is_abjad, script_group
 from embargo.settings import Settings
 
@@ -123,6 +127,11 @@ class Matcher:
         self.settings = settings or Settings()
         self._var_entities: list[int] | None = None  # filled on first use
         self._positions: dict[str, int] | None = None  # entity id -> position, on first use
+        self._var_partials: list[bool] | None = None  # filled on first use
+        # Parsed birth dates and folded countries by entity position, filled
+        # as entities are scored: each query with the field compares them again.
+        self._birth_dates: dict[int, tuple[DateParts, ...]] = {}
+        self._countries: dict[int, frozenset[str]] = {}
 
     # --- thresholds -------------------------------------------------------------
 
@@ -221,8 +230,11 @@ class Matcher:
         scored = []
         thresholds: dict[tuple[str, tuple[str, ...]], float] = {}
         for pos, (_, name, vid, qname) in best.items():
-            status = statuses.get(pos) or self._statuses(facts, pos)
-            score = combine_statuses(name.score, name.exact, *status)
+            # Every name kept in ``best`` above had its final score settled with it.
+            score = finals.get(pos)
+            if score is None:
+                status = statuses.get(pos) or self._statuses(facts, pos)
+                score = combine_statuses(name.score, name.exact, *status)
             kind = (index.ent_schema[pos], index.ent_datasets[pos])
             limit_pos = thresholds.get(kind)
             if limit_pos is None:
@@ -233,7 +245,7 @@ class Matcher:
         if limit:
             scored = scored[:limit]
         return [
-            self._hit(score, pos, name, vid, qname, self._secondary(query, pos), limit_pos)
+            self._hit(score, pos, name, vid, qname, self._secondary(query, facts, pos), limit_pos)
             for score, _id, pos, name, vid, qname, limit_pos in scored
         ]
 
@@ -509,7 +521,7 @@ class Matcher:
             name = qname.scored[key] = self._score_spelling(
                 qname, ctoks, person, syllabic, soften, brute_force
             )
-        if qname.partial or index.var_partial[vid]:
+        if qname.partial or self._var_partial()[vid]:
             return partial_name(name)
         return name
 
@@ -523,32 +535,27 @@ class Matcher:
         brute_force: bool,
     ) -> NameMatch:
         index = self.index
-        cand = [index.tokens[t] for t in ctoks]
         qtokens = qname.tokens
+        if not brute_force:
+            # The similar tokens of each query token are known: look pairs up
+            # (fuzzy ones dropped where _typo_blind says so).
+            return score_spelling(
+                qtokens,
+                qname.weights,
+                qname.similar,
+                ctoks,
+                index.tokens,
+                index.weights,
+                qname.pinyin,
+                person,
+                soften,
+                index.rare_weight,
+                syllabic,
+            )
+        cand = [index.tokens[t] for t in ctoks]
 
-        similarity: SimilarityFn = None
-        options: list[tuple[float, float, int, int, str]] | None = None
-        if brute_force:
-
-            def similarity(i: int, j: int) -> tuple[float, str]:
-                return _credited(
-                    qname, token_similarity(qtokens[i], cand[j], qname.abjad, index.abjad[ctoks[j]])
-                )
-        else:
-            # The similar tokens of each query token are known: look pairs up.
-            options = []
-            for i, (q, weight, similar) in enumerate(zip(qtokens, qname.weights, qname.similar, strict=True)):
-                if len(q) == 1:
-                    for j, c in enumerate(cand):
-                        if c == q:
-                            options.append((1.0, weight, i, j, EXACT))
-                        elif c[0] == q:
-                            options.append((INITIAL_SIMILARITY, weight, i, j, INITIAL))
-                    continue
-                for j, tid in enumerate(ctoks):
-                    found = similar.get(tid)
-                    if found is not None and not _typo_blind(qname, found[1]):
-                        options.append((found[0], weight, i, j, found[1]))
+        def similarity(i: int, j: int) -> tuple[float, str]:
+            return _credited(qname, token_similarity(qtokens[i], cand[j], qname.abjad, index.abjad[ctoks[j]]))
 
         return score_name(
             qtokens,
@@ -560,8 +567,13 @@ class Matcher:
             soften=soften,
             rare_weight=index.rare_weight,
             syllabic=syllabic,
-            options=options,
         )
+
+    def _var_partial(self) -> list[bool]:
+        """Whether each name was cut out of a longer one, as a list (see :meth:`_var_entity`)."""
+        if self._var_partials is None:
+            self._var_partials = self.index.var_partial.tolist()
+        return self._var_partials
 
     def _var_entity(self) -> list[int]:
         """Entity position of every name, as a list (indexing numpy per item is slow)."""
@@ -580,15 +592,21 @@ class Matcher:
                 found.add(pos)
         return found
 
-    def _secondary(self, query: Query, pos: int) -> dict[str, dict[str, Any]]:
+    def _secondary(self, query: Query, facts: _Facts, pos: int) -> dict[str, dict[str, Any]]:
+        """What :func:`_secondary_of` gives, from the query's facts and the entity's as kept."""
         index = self.index
-        return _secondary_of(
-            query,
-            index.ent_birth_dates[pos],
-            index.ent_countries[pos],
-            index.ent_gender[pos],
-            index.ent_identifiers[pos],
-        )
+        dates, countries, gender, identifiers = facts
+        return {
+            "birthDate": birth_date_comparison(
+                query.birth_dates, dates, index.ent_birth_dates[pos], self._entity_birth_dates(pos)
+            ),
+            "nationality": set_comparison(countries, self._entity_countries(pos)),
+            "gender": set_comparison(gender, _folded_gender(index.ent_gender[pos])),
+            # Without a query identifier the status is "missing" whatever the entity has.
+            "identifiers": identifier_comparison(
+                identifiers, identifier_set(index.ent_identifiers[pos]) if identifiers else frozenset()
+            ),
+        }
 
     def _query_facts(self, query: Query) -> _Facts:
         gender = normalise_gender(query.gender)
@@ -604,13 +622,25 @@ class Matcher:
         index = self.index
         dates, countries, gender, identifiers = query
         return (
-            birth_date_status(dates, parse_dates(index.ent_birth_dates[pos])) if dates else "missing",
-            set_status(countries, folded_set(index.ent_countries[pos])) if countries else "missing",
-            set_status(gender, folded_set([index.ent_gender[pos]])) if gender else "missing",
+            birth_date_status(dates, self._entity_birth_dates(pos)) if dates else "missing",
+            set_status(countries, self._entity_countries(pos)) if countries else "missing",
+            set_status(gender, _folded_gender(index.ent_gender[pos])) if gender else "missing",
             identifier_status(identifiers, identifier_set(index.ent_identifiers[pos]))
             if identifiers
             else "missing",
         )
+
+    def _entity_birth_dates(self, pos: int) -> tuple[DateParts, ...]:
+        parsed = self._birth_dates.get(pos)
+        if parsed is None:
+            parsed = self._birth_dates[pos] = parse_dates(self.index.ent_birth_dates[pos])
+        return parsed
+
+    def _entity_countries(self, pos: int) -> frozenset[str]:
+        folded = self._countries.get(pos)
+        if folded is None:
+            folded = self._countries[pos] = folded_set(self.index.ent_countries[pos])
+        return folded
 
     # --- measurement helpers ----------------------------------------------------
 
@@ -761,6 +791,12 @@ class Matcher:
 
 
 _SYLLABIC = frozenset({"Hani", "Hang"})
+
+
+@lru_cache(maxsize=16)
+def _folded_gender(gender: str | None) -> frozenset[str]:
+    """``folded_set([gender])``; an entity's gender is one of a few values."""
+    return folded_set([gender])
 
 
 def _typo_blind(qname: _QueryName, method: str) -> bool:

@@ -38,13 +38,14 @@ either side change nothing. Bands: ``exact`` 1.0, ``strong`` >= 0.85,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from embargo.names.normalise import LEGAL_FORM_TOKENS, PARTICLES
+from embargo.names.similarity import EXACT, FUZZY, INITIAL, INITIAL_SIMILARITY
 
 CANDIDATE_EXPONENT = 0.3
 CONFLICT_PENALTY = 0.8
@@ -133,6 +134,12 @@ class NameMatch:
 
 
 SimilarityFn = Callable[[int, int], tuple[float, str]] | None
+# A similar pair of tokens: (similarity, query token weight, query index, list index, method).
+Option = tuple[float, float, int, int, str]
+# A pair taken by the alignment: (query index, list index, method, similarity, weight credited).
+Paired = tuple[int, int, str, float, float]
+# What an alignment gives: the name score, the pairs taken, the query and list indices left unpaired.
+Alignment = tuple[float, list[Paired], list[int], list[int]]
 
 
 def score_name(
@@ -145,7 +152,7 @@ def score_name(
     soften: bool = True,
     rare_weight: float = float("inf"),
     syllabic: bool = False,
-    options: list[tuple[float, float, int, int, str]] | None = None,
+    options: list[Option] | None = None,
 ) -> NameMatch:
     """Align ``query`` to ``candidate`` tokens and score the name pair.
 
@@ -161,8 +168,7 @@ def score_name(
     n_q = len(query)
     n_c = len(candidate)
     if n_q == n_c and sorted(query) == sorted(candidate):
-        pairs = [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights, strict=True)]
-        return NameMatch(1.0, True, pairs)
+        return _exact_name(query, query_weights)
     if options is None:
         if similarity is None:
             raise ValueError("score_name needs a similarity function or the similar pairs")
@@ -172,10 +178,82 @@ def score_name(
                 sim, method = similarity(i, j)
                 if sim > 0.0:
                     options.append((sim, query_weights[i], i, j, method))
+    alignment = _aligner()(
+        options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic
+    )
+    return _aligned_name(query, candidate, alignment)
+
+
+def _exact_name(query: Sequence[str], query_weights: Sequence[float]) -> NameMatch:
+    pairs = [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights, strict=True)]
+    return NameMatch(1.0, True, pairs)
+
+
+def _aligned_name(query: Sequence[str], candidate: Sequence[str], alignment: Alignment) -> NameMatch:
+    score, paired, unmatched_q, unmatched_c = alignment
+    return NameMatch(
+        score,
+        False,
+        [TokenMatch(query[i], candidate[j], method, sim, weight) for i, j, method, sim, weight in paired],
+        [query[i] for i in unmatched_q],
+        [candidate[j] for j in unmatched_c],
+    )
+
+
+def score_spelling_py(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    similar: Sequence[Mapping[int, tuple[float, str]]],
+    candidate_ids: Sequence[int],
+    tokens: Sequence[str],
+    weights: Sequence[float],
+    typo_blind: bool,
+    person: bool,
+    soften: bool,
+    rare_weight: float,
+    syllabic: bool,
+) -> NameMatch:
+    """:func:`score_name` of the list name made of the token ids ``candidate_ids``.
+
+    ``tokens`` and ``weights`` are the index's, by token id; the similar
+    pairs come from ``similar`` as :func:`similar_pairs_py` lists them. This
+    is the whole per-spelling work of a matcher, compiled in ``_align.pyx``
+    (the bookkeeping of a few tokens costs more in Python than the scoring).
+    """
+    candidate = [tokens[t] for t in candidate_ids]
+    if len(query) == len(candidate) and sorted(query) == sorted(candidate):
+        return _exact_name(query, query_weights)
+    options = similar_pairs_py(query, query_weights, similar, candidate_ids, candidate, typo_blind)
+    candidate_weights = [weights[t] for t in candidate_ids]
+    alignment = align_py(
+        options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic
+    )
+    return _aligned_name(query, candidate, alignment)
+
+
+def align_py(
+    options: list[Option],
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    candidate: Sequence[str],
+    candidate_weights: Sequence[float],
+    person: bool,
+    soften: bool,
+    rare_weight: float,
+    syllabic: bool,
+) -> Alignment:
+    """The alignment and score of :func:`score_name` for a name pair that is not exact.
+
+    Sorts ``options`` in place. ``embargo/names/_align.pyx`` compiles the
+    same steps (a matcher aligns tens of name pairs per query); this is
+    the reference it is tested against and what runs where it was not built.
+    """
+    n_q = len(query)
+    n_c = len(candidate)
     options.sort(reverse=True)
     used_q: set[int] = set()
     used_c: set[int] = set()
-    pairs = []
+    paired: list[Paired] = []
     got_q = got_c = 0.0
     real = False
     # Every pair is a query token's (i) and a list token's (j) best left:
@@ -191,15 +269,15 @@ def score_name(
             # most a few initials' worth, and only half-explains the name
             # it stands for ("AHMED, A" is not "Alexander Ahmed").
             weight = min(weight, INITIAL_CREDIT_CAP)
-            pairs.append(TokenMatch(query[i], candidate[j], method, sim, weight))
+            paired.append((i, j, method, sim, weight))
             got_q += sim * weight
             got_c += candidate_weights[j] * sim
         else:
-            pairs.append(TokenMatch(query[i], candidate[j], method, sim, weight))
+            paired.append((i, j, method, sim, weight))
             got_q += sim * weight
             got_c += candidate_weights[j]
             real = real or not is_minor_token(query[i])
-        if len(pairs) == most:
+        if len(paired) == most:
             break
     if not real:
         # Initials, particles and legal forms alone identify nobody.
@@ -223,13 +301,133 @@ def score_name(
         lost_c = sum([candidate_weights[j] for j in unmatched_c]) / total_c
         score *= 1.0 - CONFLICT_PENALTY * min(lost_q, lost_c)
         if person:
-            score = min(score, _single_token_cap(query, query_weights, candidate, pairs, rare_weight))
-    return NameMatch(
-        min(score, NON_EXACT_CAP),
-        False,
-        pairs,
-        [query[i] for i in unmatched_q],
-        [candidate[j] for j in unmatched_c],
+            score = min(score, _single_token_cap(query, query_weights, candidate, paired, rare_weight))
+    return min(score, NON_EXACT_CAP), paired, unmatched_q, unmatched_c
+
+
+def similar_pairs_py(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    similar: Sequence[Mapping[int, tuple[float, str]]],
+    candidate_ids: Sequence[int],
+    candidate: Sequence[str],
+    typo_blind: bool,
+) -> list[Option]:
+    """The ``options`` of :func:`score_name` from the similar tokens known for each query token.
+
+    ``similar[i]`` maps the ids of the tokens query token ``i`` is similar
+    to onto (similarity, method); ``candidate_ids`` are the list name's
+    token ids and ``candidate`` their text. A query initial is paired with
+    the list words it begins. ``typo_blind`` drops fuzzy pairs (see the
+    matcher). Compiled in ``_align.pyx`` like :func:`align_py`.
+    """
+    options: list[Option] = []
+    for i, (q, weight, found_by_id) in enumerate(zip(query, query_weights, similar, strict=True)):
+        if len(q) == 1:
+            for j, c in enumerate(candidate):
+                if c == q:
+                    options.append((1.0, weight, i, j, EXACT))
+                elif c[0] == q:
+                    options.append((INITIAL_SIMILARITY, weight, i, j, INITIAL))
+            continue
+        for j, tid in enumerate(candidate_ids):
+            found = found_by_id.get(tid)
+            if found is not None and not (typo_blind and found[1] == FUZZY):
+                options.append((found[0], weight, i, j, found[1]))
+    return options
+
+
+SimilarPairsFn = Callable[
+    [
+        Sequence[str],
+        Sequence[float],
+        Sequence[Mapping[int, tuple[float, str]]],
+        Sequence[int],
+        Sequence[str],
+        bool,
+    ],
+    list[Option],
+]
+AlignFn = Callable[
+    [list[Option], Sequence[str], Sequence[float], Sequence[str], Sequence[float], bool, bool, float, bool],
+    Alignment,
+]
+
+
+ScoreSpellingFn = Callable[
+    [
+        Sequence[str],
+        Sequence[float],
+        Sequence[Mapping[int, tuple[float, str]]],
+        Sequence[int],
+        Sequence[str],
+        Sequence[float],
+        bool,
+        bool,
+        bool,
+        float,
+        bool,
+    ],
+    NameMatch,
+]
+
+
+@cache
+def _kernels() -> tuple[AlignFn, SimilarPairsFn, ScoreSpellingFn]:
+    """The compiled :func:`align_py`, :func:`similar_pairs_py` and :func:`score_spelling_py` when built.
+
+    Resolved on first use, not at import: the compiled module reads this
+    module's constants.
+    """
+    try:
+        from embargo.names._align import align, score_spelling, similar_pairs
+    except ImportError:  # built without a C compiler
+        return align_py, similar_pairs_py, score_spelling_py
+    return align, similar_pairs, score_spelling
+
+
+def _aligner() -> AlignFn:
+    return _kernels()[0]
+
+
+def similar_pairs(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    similar: Sequence[Mapping[int, tuple[float, str]]],
+    candidate_ids: Sequence[int],
+    candidate: Sequence[str],
+    typo_blind: bool,
+) -> list[Option]:
+    """:func:`similar_pairs_py`, compiled where it was built."""
+    return _kernels()[1](query, query_weights, similar, candidate_ids, candidate, typo_blind)
+
+
+def score_spelling(
+    query: Sequence[str],
+    query_weights: Sequence[float],
+    similar: Sequence[Mapping[int, tuple[float, str]]],
+    candidate_ids: Sequence[int],
+    tokens: Sequence[str],
+    weights: Sequence[float],
+    typo_blind: bool,
+    person: bool,
+    soften: bool,
+    rare_weight: float,
+    syllabic: bool,
+) -> NameMatch:
+    """:func:`score_spelling_py`, compiled where it was built."""
+    return _kernels()[2](
+        query,
+        query_weights,
+        similar,
+        candidate_ids,
+        tokens,
+        weights,
+        typo_blind,
+        person,
+        soften,
+        rare_weight,
+        syllabic,
     )
 
 
@@ -253,7 +451,7 @@ def _single_token_cap(
     query: Sequence[str],
     query_weights: Sequence[float],
     candidate: Sequence[str],
-    pairs: list[TokenMatch],
+    paired: list[Paired],
     rare_weight: float,
 ) -> float:
     """The most a one-word person query may score against ``candidate``.
@@ -267,11 +465,11 @@ def _single_token_cap(
         return 1.0
     major_c = sum(1 for t in candidate if not is_minor_token(t) and len(t) > 1)
     token = query[major_q[0]]
-    exact = any(p.query == token and p.method == "exact" for p in pairs)
+    exact = any(query[i] == token and method == "exact" for i, _j, method, _sim, _w in paired)
     if major_c >= 2:
         rare = exact and query_weights[major_q[0]] >= rare_weight
         return SINGLE_RARE_TOKEN_CAP if rare else SINGLE_TOKEN_CAP
-    strong = any(p.query == token and p.similarity >= 0.9 for p in pairs)
+    strong = any(query[i] == token and sim >= 0.9 for i, _j, _method, sim, _w in paired)
     return 1.0 if strong else SINGLE_INEXACT_CAP
 
 
@@ -301,8 +499,16 @@ def parse_date(value: str) -> tuple[int, int | None, int | None] | None:
 
 def compare_birth_dates(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
     """Best agreement between any query date and any listed date."""
-    q_dates = parse_dates(query)
-    l_dates = parse_dates(listed)
+    return birth_date_comparison(query, parse_dates(query), listed, parse_dates(listed))
+
+
+def birth_date_comparison(
+    query: Sequence[str],
+    q_dates: Sequence[DateParts],
+    listed: Sequence[str],
+    l_dates: Sequence[DateParts],
+) -> dict[str, Any]:
+    """:func:`compare_birth_dates` of dates already parsed (a matcher parses each once)."""
     best = birth_date_status(q_dates, l_dates)
     result: dict[str, Any] = {"status": best, "query": list(query), "candidate": list(listed)}
     if best == "conflict":
@@ -352,9 +558,12 @@ def _date_status(a: tuple[int, int | None, int | None], b: tuple[int, int | None
 
 def compare_sets(query: Sequence[str], listed: Sequence[str], name: str) -> dict[str, Any]:
     """``agree`` when the value sets overlap, ``conflict`` when both known and disjoint."""
-    q = folded_set(query)
-    c = folded_set(listed)
-    return {"status": set_status(q, c), "query": sorted(q), "candidate": sorted(c)}
+    return set_comparison(folded_set(query), folded_set(listed))
+
+
+def set_comparison(query: AbstractSet[str], listed: AbstractSet[str]) -> dict[str, Any]:
+    """:func:`compare_sets` of sets already folded."""
+    return {"status": set_status(query, listed), "query": sorted(query), "candidate": sorted(listed)}
 
 
 def folded_set(values: Iterable[str | None]) -> frozenset[str]:
@@ -386,8 +595,11 @@ def normalise_identifier(value: str) -> str:
 
 
 def compare_identifiers(query: Sequence[str], listed: Sequence[str]) -> dict[str, Any]:
-    q = identifier_set(query)
-    c = identifier_set(listed)
+    return identifier_comparison(identifier_set(query), identifier_set(listed))
+
+
+def identifier_comparison(q: AbstractSet[str], c: AbstractSet[str]) -> dict[str, Any]:
+    """:func:`compare_identifiers` of sets already normalised."""
     common = sorted(q & c)
     if common:
         return {"status": "match", "matched": common}

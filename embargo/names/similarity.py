@@ -24,7 +24,9 @@ letters the first letter must also agree.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import cache, lru_cache
+from typing import Protocol
 
 from rapidfuzz.distance import OSA, Indel
 
@@ -56,20 +58,7 @@ def edit_budget(length: int) -> int:
 
 def fuzzy_similarity(a: str, b: str) -> float:
     """Similarity for a pair within the edit budget, else 0."""
-    budget = edit_budget(min(len(a), len(b)))
-    if budget == 0:
-        return 0.0
-    if a[0] != b[0] and min(len(a), len(b)) <= 5:
-        # Typos rarely hit the first letter; in short names a different
-        # first letter is a different name (Wade / Made, Tong / Jong).
-        return 0.0
-    if abs(len(a) - len(b)) > budget:
-        return 0.0  # each extra letter is an edit
-    # Optimal string alignment: a swapped pair of letters is one typo.
-    distance = OSA.distance(a, b, score_cutoff=budget)
-    if distance > budget:
-        return 0.0
-    return 1.0 - distance / max(len(a), len(b))
+    return probe(a).fuzzy(b, min(len(a), len(b)))
 
 
 def _past_joined_article(a: str, b: str) -> tuple[str, str]:
@@ -152,40 +141,9 @@ def _abjad_pattern(abjad: str) -> re.Pattern[str]:
     return re.compile("".join(parts))
 
 
-_VOWELS = frozenset("aeiou")
-
-
 def phonetic_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = False) -> float:
-    """Similarity credited to sound-alike tokens, else 0.
-
-    ``a_abjad``/``b_abjad`` say that token was transliterated from a script
-    that omits short vowels, so only its consonants can be compared. Keys
-    alone are too coarse for short words (``queen`` and ``chan`` share a vowel
-    key; so do ``sierra`` and ``sarria``), so the spellings must also share most
-    of their letters.
-    """
-    if a_abjad and b_abjad:
-        # Two vowel-less spellings compare letter for letter; English sound
-        # rules would say ``amad`` (Imad) sounds like ``ahmd`` (Ahmad).
-        return max(abjad_similarity(a, b, True), abjad_similarity(b, a, True))
-    shorter = min(len(a), len(b))
-    va, vb = vowel_key(a), vowel_key(b)
-    if va == vb and len(va) >= 2:
-        if Indel.normalized_similarity(a, b) >= (0.6 if shorter <= 3 else 0.7):
-            return 0.88 if shorter >= 4 else 0.8
-        if shorter >= 4 and vowel_sound_key(a) == vowel_sound_key(b):
-            return 0.88
-    best = 0.0
-    if a_abjad:
-        best = abjad_similarity(a, b)
-    if b_abjad:
-        best = max(best, abjad_similarity(b, a))
-    if best:
-        return best
-    ma = metaphone_key(a)
-    if ma and ma == metaphone_key(b) and Indel.normalized_similarity(a, b) >= 0.5:
-        return 0.8
-    return 0.0
+    """Similarity credited to sound-alike tokens, else 0 (see :meth:`TokenProbe.phonetic`)."""
+    return probe(a, a_abjad).phonetic(b, b_abjad, min(len(a), len(b)))
 
 
 # Signs that a Latin token is a Russian (or other Cyrillic) name romanised
@@ -222,32 +180,160 @@ def token_similarity(a: str, b: str, a_abjad: bool = False, b_abjad: bool = Fals
     ``a_abjad``/``b_abjad``: the token came from Arabic, Persian or Hebrew script.
     A query token romanised the German way is also compared as lists spell it.
     """
-    sim, method = _token_similarity(a, b, a_abjad, b_abjad)
-    if sim or a_abjad or len(b) == 1:  # an initial is compared as written
-        return sim, method
-    english = from_german_romanisation(a)
-    if english == a:
-        return sim, method
-    sim, _ = _token_similarity(english, b, False, b_abjad)
-    return (min(sim, GERMAN_SIMILARITY_CAP), TRANSLITERATED) if sim else (0.0, "")
+    return probe(a, a_abjad)(b, b_abjad)
 
 
-def _token_similarity(a: str, b: str, a_abjad: bool, b_abjad: bool) -> tuple[float, str]:
-    if a == b:
-        return 1.0, EXACT
-    if len(a) == 1 or len(b) == 1:
-        if a[0] == b[0]:
-            return INITIAL_SIMILARITY, INITIAL
-        return 0.0, ""
-    if b in given_name_equivalents(a):
-        # Very short nicknames (Bob, Win) are also other names in their own right.
-        return (EQUIVALENT_SIMILARITY if min(len(a), len(b)) > 3 else SHORT_EQUIVALENT_SIMILARITY), EQUIVALENT
-    if a in LEGAL_FORM_TOKENS and b in LEGAL_FORM_TOKENS:
-        return LEGAL_FORM_SIMILARITY, EQUIVALENT
-    fuzzy = fuzzy_similarity(*_past_joined_article(a, b)) if a_abjad and b_abjad else fuzzy_similarity(a, b)
-    phonetic = phonetic_similarity(a, b, a_abjad, b_abjad)
-    if fuzzy == 0.0 and phonetic == 0.0:
-        return 0.0, ""
-    if fuzzy >= phonetic:
-        return fuzzy, FUZZY
-    return phonetic, PHONETIC
+class TokenProbe:
+    """:func:`token_similarity` of one query token, ready to meet many list tokens.
+
+    The index confirms every token its keys found for a query token, a few
+    dozen per token; what depends on the query token alone (its given-name
+    equivalents, sound-alike keys, German respelling) is worked out once
+    here rather than once per pair, which was most of the cost of a query
+    with words the index had not seen yet. :func:`token_similarity` is a
+    probe applied to one pair, so there is one definition of similarity.
+    """
+
+    __slots__ = ("token", "abjad", "length", "equivalents", "legal_form", "vowel", "metaphone", "english")
+
+    def __init__(self, token: str, abjad: bool = False) -> None:
+        self.token = token
+        self.abjad = abjad
+        self.length = len(token)
+        self.equivalents = given_name_equivalents(token)
+        self.legal_form = token in LEGAL_FORM_TOKENS
+        self.vowel = vowel_key(token)
+        self.metaphone = metaphone_key(token)
+        english = token if abjad else from_german_romanisation(token)
+        # The token as lists spell it, when it looks romanised the German way.
+        self.english = None if english == token else TokenProbe(english)
+
+    def __call__(self, b: str, b_abjad: bool = False) -> tuple[float, str]:
+        return self.similarity(b, b_abjad)
+
+    def similarity(self, b: str, b_abjad: bool) -> tuple[float, str]:
+        """(similarity, method) of this token against list token ``b``."""
+        sim, method = self.compare(b, b_abjad)
+        # An initial is compared as written.
+        if sim or self.english is None or len(b) == 1:
+            return sim, method
+        sim, _ = self.english.compare(b, b_abjad)
+        return (min(sim, GERMAN_SIMILARITY_CAP), TRANSLITERATED) if sim else (0.0, "")
+
+    def similar_among(
+        self, tids: Iterable[int], tokens: list[str], abjad: list[bool]
+    ) -> dict[int, tuple[float, str]]:
+        """{token id: (similarity, method)} of the tokens ``tids`` (ids into ``tokens``) it is similar to."""
+        found: dict[int, tuple[float, str]] = {}
+        for tid in tids:
+            result = self.similarity(tokens[tid], abjad[tid])
+            if result[0] > 0.0:
+                found[tid] = result
+        return found
+
+    def compare(self, b: str, b_abjad: bool) -> tuple[float, str]:
+        """Like calling the probe, without the German respelling."""
+        a = self.token
+        if a == b:
+            return 1.0, EXACT
+        la = self.length
+        lb = len(b)
+        if la == 1 or lb == 1:
+            if a[0] == b[0]:
+                return INITIAL_SIMILARITY, INITIAL
+            return 0.0, ""
+        shorter = la if la < lb else lb
+        if b in self.equivalents:
+            # Very short nicknames (Bob, Win) are also other names in their own right.
+            return (EQUIVALENT_SIMILARITY if shorter > 3 else SHORT_EQUIVALENT_SIMILARITY), EQUIVALENT
+        if self.legal_form and b in LEGAL_FORM_TOKENS:
+            return LEGAL_FORM_SIMILARITY, EQUIVALENT
+        if self.abjad and b_abjad:
+            fuzzy = fuzzy_similarity(*_past_joined_article(a, b))
+        else:
+            fuzzy = self.fuzzy(b, shorter)
+        phonetic = self.phonetic(b, b_abjad, shorter)
+        if fuzzy == 0.0 and phonetic == 0.0:
+            return 0.0, ""
+        if fuzzy >= phonetic:
+            return fuzzy, FUZZY
+        return phonetic, PHONETIC
+
+    def fuzzy(self, b: str, shorter: int) -> float:
+        """Similarity for a pair within the edit budget, else 0 (``shorter``: the shorter length)."""
+        budget = edit_budget(shorter)
+        if budget == 0:
+            return 0.0
+        a = self.token
+        if shorter <= 5 and a[0] != b[0]:
+            # Typos rarely hit the first letter; in short names a different
+            # first letter is a different name (Wade / Made, Tong / Jong).
+            return 0.0
+        longer = self.length + len(b) - shorter
+        if longer - shorter > budget:
+            return 0.0  # each extra letter is an edit
+        # Optimal string alignment: a swapped pair of letters is one typo.
+        distance = OSA.distance(a, b, score_cutoff=budget)
+        if distance > budget:
+            return 0.0
+        return 1.0 - distance / longer
+
+    def phonetic(self, b: str, b_abjad: bool, shorter: int) -> float:
+        """Similarity credited to sound-alike tokens, else 0.
+
+        ``abjad``/``b_abjad`` say that token was transliterated from a script
+        that omits short vowels, so only its consonants can be compared. Keys
+        alone are too coarse for short words (``queen`` and ``chan`` share a vowel
+        key; so do ``sierra`` and ``sarria``), so the spellings must also share most
+        of their letters.
+        """
+        a = self.token
+        if self.abjad and b_abjad:
+            # Two vowel-less spellings compare letter for letter; English sound
+            # rules would say ``amad`` (Imad) sounds like ``ahmd`` (Ahmad).
+            return max(abjad_similarity(a, b, True), abjad_similarity(b, a, True))
+        vowel = self.vowel
+        if len(vowel) >= 2 and vowel == vowel_key(b):
+            if Indel.normalized_similarity(a, b) >= (0.6 if shorter <= 3 else 0.7):
+                return 0.88 if shorter >= 4 else 0.8
+            if shorter >= 4 and vowel_sound_key(a) == vowel_sound_key(b):
+                return 0.88
+        best = 0.0
+        if self.abjad:
+            best = abjad_similarity(a, b)
+        if b_abjad:
+            best = max(best, abjad_similarity(b, a))
+        if best:
+            return best
+        meta = self.metaphone
+        if meta and meta == metaphone_key(b) and Indel.normalized_similarity(a, b) >= 0.5:
+            return 0.8
+        return 0.0
+
+
+class SimilarityProbe(Protocol):
+    """What :class:`TokenProbe` and its compiled twin (``_similarity.pyx``) offer."""
+
+    def __call__(self, b: str, b_abjad: bool = False) -> tuple[float, str]: ...
+    def similarity(self, b: str, b_abjad: bool) -> tuple[float, str]: ...
+    def fuzzy(self, b: str, shorter: int) -> float: ...
+    def phonetic(self, b: str, b_abjad: bool, shorter: int) -> float: ...
+    def similar_among(
+        self, tids: Iterable[int], tokens: list[str], abjad: list[bool]
+    ) -> dict[int, tuple[float, str]]: ...
+
+
+@lru_cache(maxsize=20_000)
+def probe(token: str, abjad: bool = False) -> SimilarityProbe:
+    """The probe of ``token``, compiled where it was built, kept while it is in use."""
+    return _probe_class()(token, abjad)
+
+
+@cache
+def _probe_class() -> Callable[[str, bool], SimilarityProbe]:
+    # Resolved on first use: the compiled module imports this one.
+    try:
+        from embargo.names._similarity import TokenProbe as CompiledProbe
+    except ImportError:  # built without a C compiler
+        return TokenProbe
+    return CompiledProbe
