@@ -49,8 +49,10 @@ class Settings:
     match_limit: int = 10
     # Per-dataset / per-schema thresholds, e.g. {"Person": 0.75, "un_sc_sanctions": 0.65}
     threshold_overrides: dict[str, float] = field(default_factory=dict)
-    # Use the compiled kernels where they were built; false runs their pure
-    # Python twins, which give the very same results, slower.
+    # Use the compiled candidate-bounds kernel where it was built; false runs
+    # its numpy twin, which gives the very same bounds, slower. (The scoring
+    # kernels are used whenever built; tests check them against their Python
+    # twins.)
     compiled_kernels: bool = True
     # HTTP service
     max_request_bytes: int = 2 * 1024 * 1024
