@@ -108,7 +108,7 @@ def scan_command(
 def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from embargo.text.batch import iter_items, scan_batch_lines, survey
+    from embargo.text.batch import scan_path_blocks, survey
     from embargo.text.scan import Scanner
 
     try:
@@ -129,12 +129,13 @@ def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
         disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task("scan", total=total)
-        # Without a terminal the bar is not shown: no need to advance it per document.
-        advance = (lambda: bar.advance(task)) if console.is_terminal else None
-        for line, error in scan_batch_lines(scanner, iter_items(path), workers=workers, on_done=advance):
-            if error is not None:
+        # Without a terminal the bar is not shown: no need to advance it.
+        advance = (lambda done: bar.advance(task, done)) if console.is_terminal else None
+        write = sys.stdout.write
+        for block, block_errors in scan_path_blocks(scanner, path, workers=workers, on_progress=advance):
+            for error in block_errors:
                 errors += 1
                 print(f"embargo: {error}", file=sys.stderr)
-            sys.stdout.write(line + "\n")
+            write(block)
     if errors:
         print(f"embargo: {errors} of {total} documents could not be read", file=sys.stderr)

@@ -20,12 +20,14 @@ import json
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 from embargo.text.formats import ScanInputError, detect_format, read_document
+from embargo.text.report import ScanReport
 from embargo.text.scan import Scanner
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
@@ -64,26 +66,30 @@ def iter_items(path: Path) -> Iterator[BatchItem]:
         return
     with path.open("rb") as fh:
         for number, raw in enumerate(fh, 1):
-            if not raw.strip():
-                continue
-            where = f"{path}:line {number}"
-            try:
-                obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                yield BatchItem(f"line {number}", error=f"{where}: not JSON ({exc})")
-                continue
-            if not isinstance(obj, dict):
-                yield BatchItem(f"line {number}", error=f"{where}: expected a JSON object")
-                continue
-            ident = str(obj.get("id", f"line {number}"))
-            fmt = obj.get("format")
-            if isinstance(obj.get("text"), str):
-                data = obj["text"].encode("utf-8")
-                yield BatchItem(ident, data=data, format=fmt or _text_format(data))
-            elif isinstance(obj.get("html"), str):
-                yield BatchItem(ident, data=obj["html"].encode("utf-8"), format=fmt or "html")
-            else:
-                yield BatchItem(ident, error=f"{where}: object has neither a 'text' nor an 'html' string")
+            item = item_of_line(raw, number, str(path))
+            if item is not None:
+                yield item
+
+
+def item_of_line(raw: bytes, number: int, where: str) -> BatchItem | None:
+    """The document on line ``number`` of JSON-lines file ``where`` (None for a blank line)."""
+    if not raw.strip():
+        return None
+    at = f"{where}:line {number}"
+    try:
+        obj = json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return BatchItem(f"line {number}", error=f"{at}: not JSON ({exc})")
+    if not isinstance(obj, dict):
+        return BatchItem(f"line {number}", error=f"{at}: expected a JSON object")
+    ident = str(obj.get("id", f"line {number}"))
+    fmt = obj.get("format")
+    if isinstance(obj.get("text"), str):
+        data = obj["text"].encode("utf-8")
+        return BatchItem(ident, data=data, format=fmt or _text_format(data))
+    if isinstance(obj.get("html"), str):
+        return BatchItem(ident, data=obj["html"].encode("utf-8"), format=fmt or "html")
+    return BatchItem(ident, error=f"{at}: object has neither a 'text' nor an 'html' string")
 
 
 def _text_format(data: bytes) -> str:
@@ -123,10 +129,29 @@ ItemFields = tuple[str, str | None, bytes | None, str | None, str | None]
 
 def scan_item(item: BatchItem, scanner: Scanner | None = None) -> dict[str, Any]:
     """Screen one batch item; any input problem becomes an ``error`` record."""
+    outcome = _screen(item, scanner)
+    if isinstance(outcome, str):
+        return {"id": item.id, "error": outcome}
+    return {"id": item.id, **outcome.to_dict()}
+
+
+def scan_item_line(item: BatchItem, scanner: Scanner | None = None) -> tuple[str, str | None]:
+    """One item's record as its JSON line (no newline), and its error message if it has one.
+
+    The line is ``json.dumps(scan_item(item), ensure_ascii=False)``.
+    """
+    outcome = _screen(item, scanner)
+    if isinstance(outcome, str):
+        return json.dumps({"id": item.id, "error": outcome}, ensure_ascii=False), outcome
+    return outcome.to_json(item.id), None
+
+
+def _screen(item: BatchItem, scanner: Scanner | None) -> ScanReport | str:
+    """The item's report, or the message saying why it could not be screened."""
     scanner = scanner or _SCANNER
     assert scanner is not None, "scan_item needs a scanner"
     if item.error:
-        return {"id": item.id, "error": item.error}
+        return item.error
     try:
         if item.path is not None:
             data = Path(item.path).read_bytes()
@@ -135,28 +160,15 @@ def scan_item(item: BatchItem, scanner: Scanner | None = None) -> dict[str, Any]
             data = item.data or b""
             source = item.id
         if len(data) > _MAX_CHARS * 4:  # a UTF-8 character is at most 4 bytes
-            return {
-                "id": item.id,
-                "error": f"{source}: larger than the text limit ({_MAX_CHARS:,} characters)",
-            }
+            return f"{source}: larger than the text limit ({_MAX_CHARS:,} characters)"
         doc = read_document(data, source, item.format)
         if len(doc.text) > _MAX_CHARS:
-            return {
-                "id": item.id,
-                "error": f"{source}: {len(doc.text):,} characters, over the limit of {_MAX_CHARS:,}",
-            }
-        report = scanner.scan(doc)
+            return f"{source}: {len(doc.text):,} characters, over the limit of {_MAX_CHARS:,}"
+        return scanner.scan(doc)
     except ScanInputError as exc:
-        return {"id": item.id, "error": str(exc)}
+        return str(exc)
     except OSError as exc:
-        return {"id": item.id, "error": f"{item.path}: {exc.strerror or exc}"}
-    return {"id": item.id, **report.to_dict()}
-
-
-def scan_item_line(item: BatchItem, scanner: Scanner | None = None) -> tuple[str, str | None]:
-    """One item's record as its JSON line (no newline), and its error message if it has one."""
-    record = scan_item(item, scanner)
-    return json.dumps(record, ensure_ascii=False), record.get("error")
+        return f"{item.path}: {exc.strerror or exc}"
 
 
 def scan_batch(
@@ -192,26 +204,51 @@ def scan_batch_lines(
     return _run(scan_item_line, scanner, items, workers=workers, on_done=on_done, max_chars=max_chars)
 
 
-_T = TypeVar("_T")
-
-
-def _run(
-    task: Callable[[BatchItem, Scanner | None], _T],
+def scan_path_blocks(
     scanner: Scanner,
-    items: Iterator[BatchItem],
+    path: Path,
     *,
-    workers: int,
-    on_done: Callable[[], None] | None,
-    max_chars: int,
-) -> Iterator[_T]:
+    workers: int = 0,
+    on_progress: Callable[[int], None] | None = None,
+    max_chars: int = 1_000_000,
+) -> Iterator[tuple[str, list[str]]]:
+    """What ``embargo scan FOLDER|FILE.jsonl`` writes, a block of lines at a time.
+
+    The JSON lines of the documents :func:`iter_items` reads, in input order;
+    each block comes with the error messages of its records.
+
+    A block is the text of one or more lines, each ending in a newline; the
+    lines are those of :func:`scan_batch_lines`. The work per document is
+    done in the workers, down to reading a JSON-lines file's lines: this
+    process only reads the file in chunks of lines and writes the blocks, so
+    with many small documents (payments) it is not the bottleneck.
+    ``on_progress`` is called with the number of documents each block holds.
+    """
+    chunks: Iterator[_Chunk]
+    if path.is_dir():
+        chunks = (("items", None, 0, chunk) for chunk in _chunks(iter_items(path)))
+    else:
+        chunks = _line_chunks(path)
+    for block, count, errors in _run_chunks(scanner, chunks, workers=workers, max_chars=max_chars):
+        yield block, errors
+        if on_progress:
+            on_progress(count)
+
+
+_T = TypeVar("_T")
+# A unit of work for a worker: ("items", None, 0, item fields) or
+# ("lines", file name, number of the first line, raw lines of a JSON-lines file).
+_Chunk = tuple[str, str | None, int, list[Any]]
+
+
+@contextmanager
+def _workers(scanner: Scanner, workers: int, max_chars: int) -> Iterator[Any]:
+    """A pool of ``workers`` forked processes sharing ``scanner``, or None to work in this process."""
     global _SCANNER, _MAX_CHARS
     _MAX_CHARS = max_chars
     workers = workers or os.cpu_count() or 1
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for item in items:
-            yield task(item, scanner)
-            if on_done:
-                on_done()
+        yield None
         return
     _SCANNER = scanner
     context = multiprocessing.get_context("fork")
@@ -224,14 +261,45 @@ def _run(
         gc.freeze()
     try:
         with context.Pool(workers) as pool:
-            for results in pool.imap(partial(_scan_chunk, task), _chunks(items)):
-                for result in results:
-                    yield result
-                    if on_done:
-                        on_done()
+            yield pool
     finally:
         if freeze:
             gc.unfreeze()
+
+
+def _run(
+    task: Callable[[BatchItem, Scanner | None], _T],
+    scanner: Scanner,
+    items: Iterator[BatchItem],
+    *,
+    workers: int,
+    on_done: Callable[[], None] | None,
+    max_chars: int,
+) -> Iterator[_T]:
+    with _workers(scanner, workers, max_chars) as pool:
+        if pool is None:
+            for item in items:
+                yield task(item, scanner)
+                if on_done:
+                    on_done()
+            return
+        for results in pool.imap(partial(_scan_chunk, task), _chunks(items)):
+            for result in results:
+                yield result
+                if on_done:
+                    on_done()
+
+
+def _run_chunks(
+    scanner: Scanner, chunks: Iterator[_Chunk], *, workers: int, max_chars: int
+) -> Iterator[tuple[str, int, list[str]]]:
+    with _workers(scanner, workers, max_chars) as pool:
+        if pool is None:
+            global _SCANNER
+            _SCANNER = scanner
+            yield from map(_block, chunks)
+        else:
+            yield from pool.imap(_block, chunks)
 
 
 def _chunks(items: Iterator[BatchItem]) -> Iterator[list[ItemFields]]:
@@ -248,5 +316,44 @@ def _chunks(items: Iterator[BatchItem]) -> Iterator[list[ItemFields]]:
         yield chunk
 
 
+def _line_chunks(path: Path) -> Iterator[_Chunk]:
+    """The raw lines of a JSON-lines file, in chunks like :func:`_chunks`; workers decode them."""
+    where = str(path)
+    with path.open("rb") as fh:
+        chunk: list[bytes] = []
+        first = 1
+        size = 0
+        for number, raw in enumerate(fh, 1):
+            chunk.append(raw)
+            size += len(raw)
+            if len(chunk) >= _CHUNK_ITEMS or size >= _CHUNK_BYTES:
+                yield ("lines", where, first, chunk)
+                chunk, first, size = [], number + 1, 0
+        if chunk:
+            yield ("lines", where, first, chunk)
+
+
 def _scan_chunk(task: Callable[[BatchItem, Scanner | None], _T], chunk: list[ItemFields]) -> list[_T]:
     return [task(BatchItem(*fields), _SCANNER) for fields in chunk]
+
+
+def _block(chunk: _Chunk) -> tuple[str, int, list[str]]:
+    """A chunk's JSON lines as one text (one object to send back), its item count and errors."""
+    kind, where, first, entries = chunk
+    items: Iterator[BatchItem | None]
+    if kind == "lines":
+        assert where is not None
+        items = (item_of_line(raw, number, where) for number, raw in enumerate(entries, first))
+    else:
+        items = (BatchItem(*fields) for fields in entries)
+    lines: list[str] = []
+    errors: list[str] = []
+    for item in items:
+        if item is None:
+            continue  # a blank line
+        line, error = scan_item_line(item, _SCANNER)
+        lines.append(line)
+        if error is not None:
+            errors.append(error)
+    lines.append("")
+    return "\n".join(lines) if len(lines) > 1 else "", len(lines) - 1, errors
