@@ -7,25 +7,28 @@ file never stops a batch or loses the others' results.
 
 Workers are forked from a process that has already loaded the scanner, so
 the lists, the name index and the NER pipeline are loaded once and shared
-copy-on-write instead of once per worker. :func:`scan_batch_lines` (what
-``embargo scan`` uses) has the workers encode each record's JSON line too,
-so that with many small documents (payments) the process writing the
-output is not the bottleneck.
+copy-on-write instead of once per worker. :func:`scan_path_blocks` (what
+``embargo scan`` uses) has the workers read the documents and encode each
+record's JSON line too, and send back one block of lines per chunk, so that
+with many small documents (payments) the process writing the output is not
+the bottleneck.
 """
 
 from __future__ import annotations
 
 import gc
+import io
 import json
 import multiprocessing
 import os
+import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from embargo.text.forkpool import map_ordered
 from embargo.text.formats import ScanInputError, detect_format, read_document
 from embargo.text.report import ScanReport
 from embargo.text.scan import Scanner
@@ -84,11 +87,18 @@ def item_of_line(raw: bytes, number: int, where: str) -> BatchItem | None:
         return BatchItem(f"line {number}", error=f"{at}: expected a JSON object")
     ident = str(obj.get("id", f"line {number}"))
     fmt = obj.get("format")
-    if isinstance(obj.get("text"), str):
-        data = obj["text"].encode("utf-8")
-        return BatchItem(ident, data=data, format=fmt or _text_format(data))
-    if isinstance(obj.get("html"), str):
-        return BatchItem(ident, data=obj["html"].encode("utf-8"), format=fmt or "html")
+    for key in ("text", "html"):
+        value = obj.get(key)
+        if isinstance(value, str):
+            try:
+                data = value.encode("utf-8")
+            except UnicodeEncodeError as exc:  # a lone surrogate written as an escape
+                return BatchItem(
+                    ident, error=f"{at}: '{key}' is not valid Unicode ({exc.reason} at {exc.start})"
+                )
+            if key == "html":
+                return BatchItem(ident, data=data, format=fmt or "html")
+            return BatchItem(ident, data=data, format=fmt or _text_format(data))
     return BatchItem(ident, error=f"{at}: object has neither a 'text' nor an 'html' string")
 
 
@@ -236,22 +246,21 @@ def scan_path_blocks(
 
 
 _T = TypeVar("_T")
-# A unit of work for a worker: ("items", None, 0, item fields) or
-# ("lines", file name, number of the first line, raw lines of a JSON-lines file).
+# A unit of work for a worker: ("items", None, 0, item fields), or part of a
+# JSON-lines file: ("range", file name, number of its first line, [offset,
+# length]) or ("lines", file name, number of the first line, the raw lines).
 _Chunk = tuple[str, str | None, int, list[Any]]
 
 
-@contextmanager
-def _workers(scanner: Scanner, workers: int, max_chars: int) -> Iterator[Any]:
-    """A pool of ``workers`` forked processes sharing ``scanner``, or None to work in this process."""
+def _forked(scanner: Scanner, workers: int, max_chars: int) -> bool:
+    """Set up the workers' shared state; True when ``workers`` processes are to be forked."""
     global _SCANNER, _MAX_CHARS
     _MAX_CHARS = max_chars
-    workers = workers or os.cpu_count() or 1
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield None
-        return
     _SCANNER = scanner
-    context = multiprocessing.get_context("fork")
+    return workers > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _map_forked(function: Callable[[Any], _T], chunks: Iterator[Any], workers: int) -> Iterator[_T]:
     # The loaded lists are shared with the workers copy-on-write; a garbage
     # collection in a worker would visit (and so copy) every one of their
     # objects. Frozen objects are left alone by the collector. (Whoever
@@ -259,9 +268,10 @@ def _workers(scanner: Scanner, workers: int, max_chars: int) -> Iterator[Any]:
     freeze = gc.get_freeze_count() == 0
     if freeze:
         gc.freeze()
+    sys.stdout.flush()  # a worker must not inherit (and write again) buffered output
+    sys.stderr.flush()
     try:
-        with context.Pool(workers) as pool:
-            yield pool
+        yield from map_ordered(function, chunks, workers)
     finally:
         if freeze:
             gc.unfreeze()
@@ -276,30 +286,28 @@ def _run(
     on_done: Callable[[], None] | None,
     max_chars: int,
 ) -> Iterator[_T]:
-    with _workers(scanner, workers, max_chars) as pool:
-        if pool is None:
-            for item in items:
-                yield task(item, scanner)
-                if on_done:
-                    on_done()
-            return
-        for results in pool.imap(partial(_scan_chunk, task), _chunks(items)):
-            for result in results:
-                yield result
-                if on_done:
-                    on_done()
+    workers = workers or os.cpu_count() or 1
+    if not _forked(scanner, workers, max_chars):
+        for item in items:
+            yield task(item, scanner)
+            if on_done:
+                on_done()
+        return
+    for results in _map_forked(partial(_scan_chunk, task), _chunks(items), workers):
+        for result in results:
+            yield result
+            if on_done:
+                on_done()
 
 
 def _run_chunks(
     scanner: Scanner, chunks: Iterator[_Chunk], *, workers: int, max_chars: int
 ) -> Iterator[tuple[str, int, list[str]]]:
-    with _workers(scanner, workers, max_chars) as pool:
-        if pool is None:
-            global _SCANNER
-            _SCANNER = scanner
-            yield from map(_block, chunks)
-        else:
-            yield from pool.imap(_block, chunks)
+    workers = workers or os.cpu_count() or 1
+    if _forked(scanner, workers, max_chars):
+        yield from _map_forked(_block, chunks, workers)
+    else:
+        yield from map(_block, chunks)
 
 
 def _chunks(items: Iterator[BatchItem]) -> Iterator[list[ItemFields]]:
@@ -317,20 +325,56 @@ def _chunks(items: Iterator[BatchItem]) -> Iterator[list[ItemFields]]:
 
 
 def _line_chunks(path: Path) -> Iterator[_Chunk]:
-    """The raw lines of a JSON-lines file, in chunks like :func:`_chunks`; workers decode them."""
+    """A JSON-lines file in chunks of whole lines, like :func:`_chunks`; workers decode them.
+
+    A regular file is handed out as byte ranges that the workers read
+    themselves, so its contents do not travel through this process;
+    anything else (a pipe) as the lines read here.
+    """
     where = str(path)
     with path.open("rb") as fh:
-        chunk: list[bytes] = []
-        first = 1
-        size = 0
-        for number, raw in enumerate(fh, 1):
-            chunk.append(raw)
-            size += len(raw)
-            if len(chunk) >= _CHUNK_ITEMS or size >= _CHUNK_BYTES:
+        if not path.is_file():
+            chunk: list[bytes] = []
+            first = 1
+            size = 0
+            for number, raw in enumerate(fh, 1):
+                chunk.append(raw)
+                size += len(raw)
+                if len(chunk) >= _CHUNK_ITEMS or size >= _CHUNK_BYTES:
+                    yield ("lines", where, first, chunk)
+                    chunk, first, size = [], number + 1, 0
+            if chunk:
                 yield ("lines", where, first, chunk)
-                chunk, first, size = [], number + 1, 0
-        if chunk:
-            yield ("lines", where, first, chunk)
+            return
+        start = 0  # file offset of the next chunk
+        first = 1  # its first line number
+        carry = b""  # what was read past the end of the last chunk
+        while True:
+            data = fh.read(_CHUNK_BYTES)
+            buf = carry + data if carry else data
+            if not data:
+                if buf:
+                    yield ("range", where, first, [start, len(buf)])
+                return
+            cut = _cut(buf)
+            if cut == 0:
+                carry = buf  # a line longer than a chunk: read on to its end
+                continue
+            yield ("range", where, first, [start, cut])
+            start += cut
+            first += buf.count(b"\n", 0, cut)
+            carry = buf[cut:]
+
+
+def _cut(buf: bytes) -> int:
+    """Where a chunk of lines read as ``buf`` ends: after its last newline or its
+    :data:`_CHUNK_ITEMS`-th one, whichever comes first (0: no newline)."""
+    if buf.count(b"\n") <= _CHUNK_ITEMS:
+        return buf.rfind(b"\n") + 1
+    at = -1
+    for _ in range(_CHUNK_ITEMS):
+        at = buf.find(b"\n", at + 1)
+    return at + 1
 
 
 def _scan_chunk(task: Callable[[BatchItem, Scanner | None], _T], chunk: list[ItemFields]) -> list[_T]:
@@ -341,7 +385,14 @@ def _block(chunk: _Chunk) -> tuple[str, int, list[str]]:
     """A chunk's JSON lines as one text (one object to send back), its item count and errors."""
     kind, where, first, entries = chunk
     items: Iterator[BatchItem | None]
-    if kind == "lines":
+    if kind == "range":
+        assert where is not None
+        with open(where, "rb") as fh:
+            fh.seek(entries[0])
+            data = fh.read(entries[1])
+        # Lines as iterating over the file gives them (each with its newline).
+        items = (item_of_line(raw, number, where) for number, raw in enumerate(io.BytesIO(data), first))
+    elif kind == "lines":
         assert where is not None
         items = (item_of_line(raw, number, where) for number, raw in enumerate(entries, first))
     else:

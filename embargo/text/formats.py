@@ -265,13 +265,29 @@ def _mt_party(value: str, tag: str, offset: int) -> Party | None:
     schema = "LegalEntity" if number in ("50", "59") else "Organization"
     lines: list[tuple[int, str]] = []  # (offset, text) of each non-blank value line, "\r" removed
     pos = offset
-    for raw in value.split("\n"):
-        line = raw.rstrip("\r")
-        if line.strip():
-            lines.append((pos, line))
-        pos += len(raw) + 1
-    if lines and (lines[0][1][0] == "/" or (option == "F" and not lines[0][1].startswith("1/"))):
-        del lines[0]  # account or party identifier line
+    if option == "F":
+        for raw in value.split("\n"):
+            line = raw.rstrip("\r")
+            if line.strip():
+                lines.append((pos, line))
+            pos += len(raw) + 1
+        if lines and (lines[0][1][0] == "/" or not lines[0][1].startswith("1/")):
+            del lines[0]  # account or party identifier line
+    else:
+        # Only the name's lines are needed: the first non-blank line after
+        # an optional account line, and the lines a long name runs on to.
+        account_possible = True
+        for raw in value.split("\n"):
+            line = raw.rstrip("\r")
+            if line.strip():
+                if account_possible and line[0] == "/":
+                    account_possible = False  # account line
+                else:
+                    account_possible = False
+                    lines.append((pos, line))
+                    if len(line) < _MT_LINE:
+                        break
+            pos += len(raw) + 1
     if not lines:
         return None
     s0, line0 = lines[0]

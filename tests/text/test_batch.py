@@ -110,6 +110,9 @@ def test_blocks_written_for_a_file_or_folder_are_its_json_lines_in_order(
         lines.append(json.dumps({"id": f"m{i}", "text": mt103.format(i=i, name=name)}))
     lines[3:3] = ["", "{broken", "   ", json.dumps({"id": "e", "text": ""}), "[1]"]
     lines.append(json.dumps({"id": "prose", "text": "Asma al-Assad met bankers."}))
+    lines.insert(600, json.dumps({"id": "long", "text": "x" * 300_000, "format": "mt103"}))  # > a chunk
+    surrogate = '{"id": "surrogate", "text": "VLADIMIR PUTIN \\ud800"}'
+    lines.insert(601, surrogate)
     path = tmp_path / "payments.jsonl"
     path.write_text("\n".join(lines) + "\n\n", "utf-8")
     folder = tmp_path / "docs"
@@ -126,7 +129,10 @@ def test_blocks_written_for_a_file_or_folder_are_its_json_lines_in_order(
         assert sum(progress) == len(expected)
         if source == path:
             assert len(blocks) > 1  # more than one chunk of lines
-            assert sum(1 for _, e in expected if e) == 3  # the broken line, the empty text, the array
+            # the broken line, the empty text, the array, the long line, the lone surrogate
+            assert sum(1 for _, e in expected if e) == 5
+            number = lines.index(surrogate) + 1
+            assert any(e and f"line {number}: 'text' is not valid Unicode" in e for _, e in expected)
 
 
 def test_only_a_batch_holding_prose_needs_named_entity_recognition(tmp_path: Path) -> None:
