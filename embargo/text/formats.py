@@ -118,10 +118,9 @@ def detect_format(data: bytes) -> str:
 
 def decode_text(data: bytes, source: str) -> str:
     """Decode UTF-8 (with or without BOM); refuse binary input with a clear reason."""
-    if not data.strip():
+    if not data or data.isspace():  # data.strip() is empty, without copying data
         raise ScanInputError(source, "input is empty")
-    sample = data[:8192]
-    if b"\x00" in sample:
+    if data.find(b"\x00", 0, 8192) >= 0:
         raise ScanInputError(
             source, "input looks binary (contains NUL bytes); expected text, HTML or a payment"
         )
@@ -142,9 +141,9 @@ def read_document(data: bytes, source: str, fmt: str | None = None) -> Document:
     """Read raw bytes as ``fmt`` (auto-detected when None) into a Document."""
     if fmt is not None and fmt not in FORMATS:
         raise ScanInputError(source, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if not data.strip():
+    if not data or data.isspace():
         raise ScanInputError(source, "input is empty")
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) >= 0:
         raise ScanInputError(
             source, "input looks binary (contains NUL bytes); expected text, HTML or a payment"
         )
