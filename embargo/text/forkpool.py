@@ -23,7 +23,7 @@ import os
 import pickle
 import signal
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any, TypeVar
 
@@ -36,7 +36,9 @@ class WorkerDied(RuntimeError):
     """A worker process ended without answering (killed, or crashed in native code)."""
 
 
-def map_ordered(function: Callable[[_A], _R], chunks: Iterable[_A], workers: int) -> Iterator[_R]:
+def map_ordered(
+    function: Callable[[_A], _R], chunks: Iterable[_A], workers: int
+) -> Generator[_R, None, None]:
     """``map(function, chunks)`` in ``workers`` forked processes.
 
     ``function`` must be importable by name (it is sent by reference); the
@@ -50,7 +52,9 @@ def map_ordered(function: Callable[[_A], _R], chunks: Iterable[_A], workers: int
     try:
         for _ in range(workers):
             ours, theirs = context.Pipe(duplex=True)
-            process = context.Process(target=_serve, args=(theirs, function), daemon=True)
+            # The new worker also gets copies of the pipes to the workers
+            # before it; it closes them, so that only the parent holds them.
+            process = context.Process(target=_serve, args=(theirs, function, list(connections)), daemon=True)
             process.start()
             theirs.close()
             connections.append(ours)
@@ -90,7 +94,10 @@ def _dispatch(chunks: Iterator[_A], connections: list[Connection], window: int) 
             yielded += 1
         if exhausted and yielded == sent:
             return
-        for ready in wait([c for c in connections if c not in idle]):
+        busy = [c for c in connections if c not in idle]
+        if not busy:
+            continue  # what was just yielded made room for more chunks: hand them out first
+        for ready in wait(busy):
             assert isinstance(ready, Connection)
             try:
                 index, ok, payload = ready.recv()
@@ -103,9 +110,11 @@ def _dispatch(chunks: Iterator[_A], connections: list[Connection], window: int) 
 _END: Any = object()
 
 
-def _serve(connection: Connection, function: Callable[[Any], Any]) -> None:
+def _serve(connection: Connection, function: Callable[[Any], Any], others: list[Connection]) -> None:
     """A worker's loop: answer chunks until told to stop (None) or the parent goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    for other in others:
+        other.close()
     while True:
         try:
             task = connection.recv()

@@ -35,6 +35,29 @@ def test_results_come_in_input_order_from_several_processes() -> None:
     assert os.getpid() not in {pid for _, pid in results}
 
 
+def quick(n: int) -> int:
+    if n % 7 == 0:
+        time.sleep(0.0005)
+    return n
+
+
+def stalled(signum: int, frame: object) -> None:
+    raise TimeoutError("map_ordered stalled")
+
+
+def test_many_quick_chunks_do_not_stall_once_the_window_is_full() -> None:
+    # Chunks far outnumber what may be handed out ahead of the one to yield
+    # next; a stall must fail the test, not hang it.
+    previous = signal.signal(signal.SIGALRM, stalled)
+    signal.alarm(60)
+    try:
+        for _ in range(30):
+            assert list(map_ordered(quick, range(300), 2)) == list(range(300))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def test_an_error_in_a_chunk_is_raised_after_the_results_before_it() -> None:
     seen = []
     with pytest.raises(ValueError, match="seven"):
