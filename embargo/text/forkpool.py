@@ -52,9 +52,12 @@ def map_ordered(
     try:
         for _ in range(workers):
             ours, theirs = context.Pipe(duplex=True)
-            # The new worker also gets copies of the pipes to the workers
-            # before it; it closes them, so that only the parent holds them.
-            process = context.Process(target=_serve, args=(theirs, function, list(connections)), daemon=True)
+            # The new worker also gets copies of the parent's ends of its own
+            # pipe and of those to the workers before it; it closes them, so
+            # that it sees the end of its pipe when the parent goes away.
+            process = context.Process(
+                target=_serve, args=(theirs, function, [*connections, ours]), daemon=True
+            )
             process.start()
             theirs.close()
             connections.append(ours)
