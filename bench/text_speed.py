@@ -28,8 +28,10 @@ Three figures, each next to a baseline measured in the same run:
   - *repeat*: 4 in 5 parties come from a pool of 1,000 regular
     counterparties, the rest are new.
 
-  Also shown: the batch path (``embargo scan msgs.jsonl``: one process per
-  CPU, JSON line per message) on the *mixed* and *all new* streams. Each
+  Also shown: the batch path (what ``embargo scan msgs.jsonl`` runs: one
+  process per CPU, from a JSON-lines file of the messages to a JSON line
+  per message, including the pass that decides whether NER is needed) on
+  the *mixed* and *all new* streams. Each
   row also gives the CPU time per message (for the batch, summed over all
   processes): on a machine shared with other jobs the wall clock says more
   about them than about the screener.
@@ -41,10 +43,12 @@ from anywhere else is used.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import resource
 import statistics
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -52,7 +56,8 @@ from pathlib import Path
 import ahocorasick
 
 from embargo.settings import Settings
-from embargo.text.batch import BatchItem, scan_batch_lines
+from embargo.store import open_store
+from embargo.text.batch import scan_path_blocks, survey
 from embargo.text.formats import read_document
 from embargo.text.scan import Scanner
 
@@ -241,22 +246,32 @@ def main() -> None:
     parser.add_argument("--mb", type=float, default=5.0, help="size of the dictionary-scan corpus")
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=0, help="batch processes (0 = one per CPU)")
+    parser.add_argument(
+        "--only", choices=("scan", "article", "payments"), help="run one of the three figures (default: all)"
+    )
     args = parser.parse_args()
     rng = random.Random(20241210)
     settings = Settings.from_env(data_dir=args.data_dir)
     t0 = time.perf_counter()
-    scanner = Scanner.load(settings)
+    scanner = Scanner.load(settings, ner=args.only != "payments")  # payments never use NER
     print(f"scanner loaded in {time.perf_counter() - t0:.1f} s "
           f"({scanner.dictionary.pattern_count:,} name patterns; NER: {scanner.engine['ner_model']})")  # fmt: skip
 
-    # 1. Dictionary scan
-    text = corpus(rng, int(args.mb * 1_000_000))
+    if args.only in (None, "scan"):
+        dictionary_scan(scanner, settings, rng, args.mb)
+    if args.only in (None, "article"):
+        article_latency(scanner, rng)
+    if args.only in (None, "payments"):
+        payments(scanner, rng, args.messages, args.workers)
+
+
+def dictionary_scan(scanner: Scanner, settings: Settings, rng: random.Random, size_mb: float) -> None:
+    text = corpus(rng, int(size_mb * 1_000_000))
     mb = len(text.encode()) / 1_000_000
     scanner.dictionary.scan(text[:100_000])  # warm the token cache as a long-running scanner would be
     start = time.perf_counter()
     found = scanner.dictionary.scan(text)
     ours = time.perf_counter() - start
-    from embargo.store import open_store
 
     names = [st.value for e in open_store(settings).snapshot().iter_entities() for st in e.names()]
     base = raw_baseline(names, text)
@@ -265,7 +280,8 @@ def main() -> None:
     print(f"embargo dictionary scan      {mb / ours:8.1f} MB/s")
     print(f"baseline raw automaton/lower {mb / base:8.1f} MB/s   (ratio embargo/baseline {base / ours:.2f})")
 
-    # 2. Article latency
+
+def article_latency(scanner: Scanner, rng: random.Random) -> None:
     articles = [article(rng) for _ in range(20)]
     print("\n== article latency (target < 100 ms with NER)")
     print(f"article size ~{statistics.mean(len(a) for a in articles) / 1000:.1f} kB")
@@ -287,19 +303,20 @@ def main() -> None:
             times.append(time.perf_counter() - t)
         print(f"baseline NER alone           median {statistics.median(times) * 1000:6.1f} ms")
 
-    # 3. Payments
-    workers = args.workers or os.cpu_count() or 1
+
+def payments(scanner: Scanner, rng: random.Random, count: int, workers: int) -> None:
+    workers = workers or os.cpu_count() or 1
     print("\n== payments (target >= 20,000 messages/s)")
     print("each timed run: messages not screened before, name caches emptied first")
-    payments = scanner.without_ner()
+    screener = scanner.without_ner()
     start_at = 0
     for label, make in (("MT103", mt103), ("pacs.008", pacs008)):
 
         def stream(kind: str, make: MessageMaker = make) -> list[bytes]:
             nonlocal start_at
             parties = Parties(rng, kind)
-            start_at += args.messages
-            return [make(rng, start_at + i, parties) for i in range(args.messages)]
+            start_at += count
+            return [make(rng, start_at + i, parties) for i in range(count)]
 
         messages = stream("mixed")
         t = time.perf_counter()
@@ -310,9 +327,9 @@ def main() -> None:
         print(f"{label:8} baseline parse only              {n / parse_only:10,.0f} msg/s")
         for kind in ("mixed", "all new", "repeat"):
             messages = messages if kind == "mixed" else stream(kind)
-            payments.clear_cache()
+            screener.clear_cache()
             t, cpu = time.perf_counter(), time.process_time()
-            flagged = sum(1 for m in messages if payments.scan(read_document(m, "msg")).entities)
+            flagged = sum(1 for m in messages if screener.scan(read_document(m, "msg")).entities)
             total, cpu = time.perf_counter() - t, time.process_time() - cpu
             print(f"{label:8} embargo screen, 1 process, {kind:7} {n / total:10,.0f} msg/s "
                   f"(ratio to parse only {parse_only / total:.2f}; CPU {cpu / n * 1e6:4.0f} us/msg; "
@@ -321,11 +338,18 @@ def main() -> None:
             # Fresh messages and empty caches: the forked workers would
             # otherwise inherit the answers for the messages screened above.
             batch_messages = stream(kind)
-            payments.clear_cache()
-            items = iter(BatchItem(str(i), data=m) for i, m in enumerate(batch_messages))
-            t, cpu = time.perf_counter(), _cpu_with_workers()
-            done = sum(1 for _ in scan_batch_lines(payments, items, workers=workers))
-            batch, cpu = time.perf_counter() - t, _cpu_with_workers() - cpu
+            screener.clear_cache()
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "messages.jsonl"
+                with path.open("w", encoding="utf-8") as fh:
+                    for i, m in enumerate(batch_messages):
+                        fh.write(json.dumps({"id": str(i), "text": m.decode()}) + "\n")
+                t, cpu = time.perf_counter(), _cpu_with_workers()
+                _, prose = survey(path)
+                assert not prose
+                blocks = scan_path_blocks(screener, path, workers=workers)
+                done = sum(block.count("\n") for block, _ in blocks)
+                batch, cpu = time.perf_counter() - t, _cpu_with_workers() - cpu
             print(f"{label:8} embargo batch, {workers} processes, {kind:7} {done / batch:9,.0f} msg/s "
                   f"(ratio to parse only {parse_only / batch:.2f}; CPU {cpu / done * 1e6:4.0f} us/msg "
                   "in all processes; JSON line per message)")  # fmt: skip

@@ -108,17 +108,27 @@ def scan_command(
 def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from embargo.text.batch import iter_items, scan_batch_lines, survey
+    from embargo.text.batch import scan_path_blocks, survey
     from embargo.text.scan import Scanner
 
-    try:
-        total, prose = survey(path)
-        ner = ner and prose  # payments never use NER: a batch of them starts without loading it
-    except OSError as exc:
-        raise _fail(f"{path}: {exc.strerror or exc}") from None
+    console = Console(stderr=True)
+    total: int | None = None
+    if ner or console.is_terminal:
+        # Whether NER is needed, and the size of the progress bar: a pass over
+        # the input that an explicit --no-ner without a terminal can skip.
+        try:
+            total, prose = survey(path)
+            ner = ner and prose  # payments never use NER: a batch of them starts without loading it
+        except OSError as exc:
+            raise _fail(f"{path}: {exc.strerror or exc}") from None
+    elif not path.is_dir():
+        try:
+            path.open("rb").close()
+        except OSError as exc:
+            raise _fail(f"{path}: {exc.strerror or exc}") from None
     scanner = Scanner.load(settings(), ner=ner)
     errors = 0
-    console = Console(stderr=True)
+    done = 0
     with Progress(
         TextColumn("scanning"),
         BarColumn(),
@@ -129,12 +139,19 @@ def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
         disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task("scan", total=total)
-        # Without a terminal the bar is not shown: no need to advance it per document.
-        advance = (lambda: bar.advance(task)) if console.is_terminal else None
-        for line, error in scan_batch_lines(scanner, iter_items(path), workers=workers, on_done=advance):
-            if error is not None:
+
+        def progress(count: int) -> None:
+            nonlocal done
+            done += count
+            if console.is_terminal:
+                bar.advance(task, count)
+
+        write = sys.stdout.write
+        for block, block_errors in scan_path_blocks(scanner, path, workers=workers, on_progress=progress):
+            for error in block_errors:
                 errors += 1
                 print(f"embargo: {error}", file=sys.stderr)
-            sys.stdout.write(line + "\n")
+            write(block)
+    total = done if total is None else total
     if errors:
         print(f"embargo: {errors} of {total} documents could not be read", file=sys.stderr)

@@ -119,10 +119,9 @@ def detect_format(data: bytes) -> str:
 
 def decode_text(data: bytes, source: str) -> str:
     """Decode UTF-8 (with or without BOM); refuse binary input with a clear reason."""
-    if not data.strip():
+    if not data or data.isspace():  # data.strip() is empty, without copying data
         raise ScanInputError(source, "input is empty")
-    sample = data[:8192]
-    if b"\x00" in sample:
+    if data.find(b"\x00", 0, 8192) >= 0:
         raise ScanInputError(
             source, "input looks binary (contains NUL bytes); expected text, HTML or a payment"
         )
@@ -143,9 +142,9 @@ def read_document(data: bytes, source: str, fmt: str | None = None) -> Document:
     """Read raw bytes as ``fmt`` (auto-detected when None) into a Document."""
     if fmt is not None and fmt not in FORMATS:
         raise ScanInputError(source, f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
-    if not data.strip():
+    if not data or data.isspace():
         raise ScanInputError(source, "input is empty")
-    if b"\x00" in data[:8192]:
+    if data.find(b"\x00", 0, 8192) >= 0:
         raise ScanInputError(
             source, "input looks binary (contains NUL bytes); expected text, HTML or a payment"
         )
@@ -266,13 +265,29 @@ def _mt_party(value: str, tag: str, offset: int) -> Party | None:
     schema = "LegalEntity" if number in ("50", "59") else "Organization"
     lines: list[tuple[int, str]] = []  # (offset, text) of each non-blank value line, "\r" removed
     pos = offset
-    for raw in value.split("\n"):
-        line = raw.rstrip("\r")
-        if line.strip():
-            lines.append((pos, line))
-        pos += len(raw) + 1
-    if lines and (lines[0][1][0] == "/" or (option == "F" and not lines[0][1].startswith("1/"))):
-        del lines[0]  # account or party identifier line
+    if option == "F":
+        for raw in value.split("\n"):
+            line = raw.rstrip("\r")
+            if line.strip():
+                lines.append((pos, line))
+            pos += len(raw) + 1
+        if lines and (lines[0][1][0] == "/" or not lines[0][1].startswith("1/")):
+            del lines[0]  # account or party identifier line
+    else:
+        # Only the name's lines are needed: the first non-blank line after
+        # an optional account line, and the lines a long name runs on to.
+        account_possible = True
+        for raw in value.split("\n"):
+            line = raw.rstrip("\r")
+            if line.strip():
+                if account_possible and line[0] == "/":
+                    account_possible = False  # account line
+                else:
+                    account_possible = False
+                    lines.append((pos, line))
+                    if len(line) < _MT_LINE:
+                        break
+            pos += len(raw) + 1
     if not lines:
         return None
     s0, line0 = lines[0]

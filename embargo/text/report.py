@@ -46,7 +46,9 @@ JSON shape (``embargo scan --json``; stable, additive changes only)::
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from typing import Any
 
 from rich.console import Console
@@ -197,10 +199,119 @@ class ScanReport:
             "engine": self.engine,
         }
 
+    def to_json(self, record_id: str | None = None) -> str:
+        """``json.dumps(({"id": record_id} if record_id is not None else {}) | self.to_dict(), ensure_ascii=False)``.
+
+        The same characters, built faster: a batch of payment messages
+        encodes one report per message, and a generic encoding of the
+        largely constant record (list versions, engine, empty sections)
+        costs as much as screening the message. Sections are encoded one by
+        one, the parties (flat objects of strings and numbers) by hand, and
+        the list versions and engine are encoded once while they stay the same.
+        """
+        head = "{"
+        if record_id is not None:
+            head = '{"id": ' + _json_value(record_id) + ", "
+        document = (
+            '"document": {"source": '
+            + _json_value(self.source)
+            + ', "format": '
+            + _json_value(self.format)
+            + ', "chars": '
+            + str(len(self.text))
+        )
+        if self.parties:
+            document += ', "parties": [' + ", ".join(map(_flat_object, self.parties)) + "]"
+        return "".join(
+            (
+                head,
+                document,
+                '}, "entities": ',
+                _json_items(self.entities),
+                ', "unlisted": ',
+                _json_items(self.unlisted),
+                ', "ambiguous": ',
+                _json_items(self.ambiguous),
+                ', "risks": ',
+                _json_items(self.risks),
+                _TAIL.encoded(self.list_versions, self.engine),
+            )
+        )
+
     @property
     def flagged(self) -> bool:
         """True when the document names a listed party."""
         return bool(self.entities)
+
+
+# The encoding ``json.dumps(..., ensure_ascii=False)`` uses.
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def _json_value(value: Any) -> str:
+    return encode_basestring(value) if type(value) is str else _ENCODE(value)
+
+
+def _json_items(items: list[Any]) -> str:
+    return "[" + ", ".join(_ENCODE(item.to_dict()) for item in items) + "]" if items else "[]"
+
+
+def _flat_object(obj: dict[str, Any]) -> str:
+    """A dict of strings and integers (a payment party) as ``json.dumps`` writes it."""
+    parts = []
+    for key, value in obj.items():
+        prefix = _KEY_PREFIXES.get(key)
+        if prefix is None:
+            if type(key) is not str or len(_KEY_PREFIXES) > 1000:
+                return _ENCODE(obj)
+            prefix = _KEY_PREFIXES[key] = encode_basestring(key) + ": "
+        kind = type(value)
+        if kind is str:
+            parts.append(prefix + encode_basestring(value))
+        elif kind is int:
+            parts.append(prefix + int.__repr__(value))
+        else:
+            parts.append(prefix + _ENCODE(value))
+    return "{" + ", ".join(parts) + "}"
+
+
+_KEY_PREFIXES: dict[str, str] = {}
+
+
+class _Tail:
+    """The encoded ``"list_versions"`` and ``"engine"`` members, kept while they stay equal.
+
+    Equal is taken strictly enough for JSON: the top-level values must also
+    have the same types (``True == 1`` but encodes differently); nested
+    values are lists of strings in every report this package builds.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[Any, ...] | None = None
+        self._encoded = ""
+
+    def encoded(self, list_versions: dict[str, Any], engine: dict[str, Any]) -> str:
+        key = self._key
+        if (
+            key is not None
+            and key[0] == list_versions
+            and key[1] == engine
+            and key[2] == tuple(map(type, list_versions.values()))
+            and key[3] == tuple(map(type, engine.values()))
+        ):
+            return self._encoded
+        encoded = ', "list_versions": ' + _ENCODE(list_versions) + ', "engine": ' + _ENCODE(engine) + "}"
+        self._key = (
+            json.loads(_ENCODE(list_versions)),
+            json.loads(_ENCODE(engine)),
+            tuple(map(type, list_versions.values())),
+            tuple(map(type, engine.values())),
+        )
+        self._encoded = encoded
+        return encoded
+
+
+_TAIL = _Tail()
 
 
 def render_terminal(report: ScanReport, console: Console) -> None:

@@ -663,6 +663,7 @@ class Scanner:
                 state.explanations[ident] = group.primary.explanation
             ref.mentions.append(mention)
 
+        screen_party_name = self.dictionary.screen_party_name
         for party in doc.parties:
             if party.bic:
                 for group in self._bic_groups(party):
@@ -670,7 +671,7 @@ class Scanner:
                                              field=party.field))  # fmt: skip
             if not party.name:
                 continue
-            exact, screen = self.dictionary.screen_party_name(party.name)
+            exact, screen = screen_party_name(party.name)
             if not screen:
                 continue
             groups = self._screen_party(party)
@@ -696,10 +697,25 @@ class Scanner:
                 groups = group_hits(hits, self.threshold)
                 if groups:
                     add(groups[0], LinkedMention(start, end, text[start:end], "fuzzy", field=segment.field))
-        for ref in referents.values():
-            ref.mentions.sort(key=lambda m: m.start)
         # Only free text can describe risk; each field counts as one sentence.
         state.sentences = [Sentence(seg.start, seg.end) for seg in doc.segments]
+        if not referents:
+            # Most messages name no listed party: the report is the parties
+            # read and the risk the free text describes.
+            return ScanReport(
+                doc.source,
+                doc.format,
+                text,
+                [],
+                [],
+                [],
+                self._risks(text, state.sentences, []) if doc.segments else [],
+                self.list_versions,
+                _PAYMENT_ENGINE | {"version": ENGINE_VERSION},
+                [_party_dict(p) for p in doc.parties],
+            )
+        for ref in referents.values():
+            ref.mentions.sort(key=lambda m: m.start)
         return self._report(doc, state, list(referents.values()), [], risks=bool(doc.segments))
 
     def _near_name_runs(
@@ -712,10 +728,10 @@ class Scanner:
         vocabulary (remembered per word), and only a run that passes the
         whole-name gate reaches the matcher.
         """
-        found = list(TOKEN.finditer(text, start, end))
-        flags = self.dictionary.near_list_word_flags([m.group() for m in found])
+        flags = self.dictionary.near_list_word_flags(TOKEN.findall(text, start, end))
         if not any(map(operator.and_, flags, flags[1:])):
             return []  # a run needs two neighbouring list words: most fields stop here
+        found = TOKEN.finditer(text, start, end)
         covered = [(m.start, m.end) for m in verbatim]
         words = [(m.start(), m.end(), flag) for m, flag in zip(found, flags, strict=True)]
         runs: list[tuple[int, int]] = []

@@ -100,3 +100,19 @@ def test_batch_over_jsonl_writes_one_json_line_per_document(
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert [r["id"] for r in records] == ["a", "b"]
     assert records[0]["entities"][0]["id"] == "ofac-35096" and records[1]["entities"] == []
+
+
+def test_batch_without_ner_counts_unreadable_lines_in_its_summary(
+    cli: Cli, bundled_dir: Path, tmp_path: Path
+) -> None:
+    mt103 = (FIXTURES / "mt103.txt").read_text("utf-8")
+    path = tmp_path / "payments.jsonl"
+    lines = [json.dumps({"id": f"p{i}", "text": mt103}) for i in range(3)]
+    path.write_text("\n".join([*lines, "not json", ""]), "utf-8")
+    result = cli(bundled_dir, "scan", str(path), "--no-ner", "--workers", "2")
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in records] == ["p0", "p1", "p2", "line 4"]
+    assert "1 of 4 documents could not be read" in result.stderr
+    missing = cli(bundled_dir, "scan", str(tmp_path / "gone.jsonl"), "--no-ner")
+    assert missing.exit_code == 1 and "no such file" in missing.stderr

@@ -97,6 +97,44 @@ def test_json_lines_are_the_records_encoded_in_input_order_across_many_chunks(
     assert records[300]["error"].startswith(f"{path}:line 301: not JSON")
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_blocks_written_for_a_file_or_folder_are_its_json_lines_in_order(
+    scanner: Scanner, tmp_path: Path, workers: int
+) -> None:
+    from embargo.text.batch import _CHUNK_ITEMS, scan_batch_lines, scan_path_blocks
+
+    mt103 = ":20:X{i}\n:32A:240101USD1,00\n:50K:ACME {i} LTD\n:59:/DE89\n{name}\nMOSCOW\n"
+    lines = []
+    for i in range(_CHUNK_ITEMS + 40):
+        name = "VLADIMIR PUTIN" if i % 50 == 0 else f"JOHN SMITH {i}"
+        lines.append(json.dumps({"id": f"m{i}", "text": mt103.format(i=i, name=name)}))
+    lines[3:3] = ["", "{broken", "   ", json.dumps({"id": "e", "text": ""}), "[1]"]
+    lines.append(json.dumps({"id": "prose", "text": "Asma al-Assad met bankers."}))
+    lines.insert(600, json.dumps({"id": "long", "text": "x" * 300_000, "format": "mt103"}))  # > a chunk
+    surrogate = '{"id": "surrogate", "text": "VLADIMIR PUTIN \\ud800"}'
+    lines.insert(601, surrogate)
+    path = tmp_path / "payments.jsonl"
+    path.write_text("\n".join(lines) + "\n\n", "utf-8")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"{i}.txt").write_text(mt103.format(i=i, name="BASHAR AL-ASSAD"), "utf-8")
+    (folder / "bad.bin").write_bytes(b"\x00 binary")
+    for source in (path, folder):
+        expected = list(scan_batch_lines(scanner, iter_items(source), workers=1))
+        progress: list[int] = []
+        blocks = list(scan_path_blocks(scanner, source, workers=workers, on_progress=progress.append))
+        assert "".join(block for block, _ in blocks) == "".join(line + "\n" for line, _ in expected)
+        assert [e for _, errors in blocks for e in errors] == [e for _, e in expected if e is not None]
+        assert sum(progress) == len(expected)
+        if source == path:
+            assert len(blocks) > 1  # more than one chunk of lines
+            # the broken line, the empty text, the array, the long line, the lone surrogate
+            assert sum(1 for _, e in expected if e) == 5
+            number = lines.index(surrogate) + 1
+            assert any(e and f"line {number}: 'text' is not valid Unicode" in e for _, e in expected)
+
+
 def test_only_a_batch_holding_prose_needs_named_entity_recognition(tmp_path: Path) -> None:
     mt103 = (FIXTURES / "mt103.txt").read_text(encoding="utf-8")
     payments = tmp_path / "payments.jsonl"
