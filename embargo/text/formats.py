@@ -275,7 +275,8 @@ def _mt_party(value: str, tag: str, offset: int) -> Party | None:
             del lines[0]  # account or party identifier line
     else:
         # Only the name's lines are needed: the first non-blank line after
-        # an optional account line, and the lines a long name runs on to.
+        # an optional account line, and the lines the name runs on to (see
+        # below: a full line, or one that is so far only a legal form).
         account_possible = True
         for raw in value.split("\n"):
             line = raw.rstrip("\r")
@@ -285,7 +286,7 @@ def _mt_party(value: str, tag: str, offset: int) -> Party | None:
                 else:
                     account_possible = False
                     lines.append((pos, line))
-                    if len(line) < _MT_LINE:
+                    if len(line) < _MT_LINE and not _only_legal_form(" ".join(t for _, t in lines)):
                         break
             pos += len(raw) + 1
     if not lines:
