@@ -253,3 +253,17 @@ def test_surname_search_skips_neighbours_and_calendar_words(scanner: Scanner) ->
     full = [Span(0, 14, "Oleg Marchenko", "PERSON", "ner", ("oleg", "marchenko"))]
     found = scanner._short_form_spans(text, people, full, [])
     assert [(s.text, s.start) for s in found] == [("Marchenko", text.index("Marchenko's"))]
+
+
+def test_name_spelt_with_another_four_letter_word_than_the_list_is_screened(scanner: Scanner) -> None:
+    # The lists write Sayf al-Adl; a four-letter word one letter off once
+    # kept the name from the matcher, which reported him as unlisted.
+    text = (
+        b"Saif al-Adel, a senior commander of the group, is believed to be living abroad, officials said.\n"
+    )
+    report = scanner.scan(read_document(text, "saif.txt")).to_dict()
+    found = {e["id"] for e in report["entities"]} | {
+        other for e in report["entities"] for other in e.get("other_ids", [])
+    }
+    assert found & {"au-dfat-149", "gb-hmt-7424", "unsc-113219", "ofac-6901"}
+    assert not any(u["text"] == "Saif al-Adel" for u in report["unlisted"])

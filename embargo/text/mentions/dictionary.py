@@ -64,7 +64,7 @@ _PATRONYMIC = re.compile(r"(?:vich|vych|vna|ovna|evna|ichna|oglu|ogly|kyzy|qizi)
 _MIN_SINGLE_TOKEN = 6
 _MIN_SHORT_FORM = 7  # one word left once the legal form is gone
 _CACHE_LIMIT = 400_000
-DICTIONARY_FORMAT = 5
+DICTIONARY_FORMAT = 6
 # Month and day names are capitalised wherever they stand ("killed in September").
 _ABJAD = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
 CALENDAR_WORDS = frozenset(
@@ -209,8 +209,14 @@ class NameDictionary:
         *,
         weak_patterns: frozenset[str] = frozenset(),
         imos: dict[str, tuple[str, ...]] | None = None,
+        near_four: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self._automaton = automaton
+        # One-letter deletion of a four-letter list word -> the list words.
+        # Only names in prose use it (Saif al-Adel for Sayf al-Adl); the
+        # payment gates keep to five letters, where a one-letter slip in a
+        # four-letter word would pass too many unrelated parties.
+        self._near_four = near_four or {}
         self._weak = weak_patterns  # one-word names left by dropping a legal form
         self._imos = imos or {}
         self._targets = targets
@@ -250,6 +256,7 @@ class NameDictionary:
             self._word_sets,
             self._weak,
             self._imos,
+            self._near_four,
         )
 
     def near_words(self, word: str) -> set[str]:
@@ -445,6 +452,9 @@ class NameDictionary:
         cached = self._option_cache.get(word)
         if cached is None:
             near = self.near_words(word)
+            if len(word) == 4:
+                for variant in _deletions(word):
+                    near.update(self._near_four.get(variant, ()))
             spellings = frozenset(near | {word} | (given_name_equivalents(word) & self.vocabulary))
             sound = metaphone_key(word)
             cached = (bool(near), spellings, sound)
@@ -508,10 +518,11 @@ class NameDictionary:
         frozen_bics = {code: tuple(sorted(ids)) for code, ids in bics.items()}
         vocabulary = frozenset(w for pattern in ids_by_pattern for w in pattern.split())
         near: dict[str, set[str]] = {}
+        near_four: dict[str, set[str]] = {}
         for word in vocabulary:
-            if len(word) >= 5:
+            if len(word) >= 4:
                 for variant in _deletions(word):
-                    near.setdefault(variant, set()).add(word)
+                    (near if len(word) >= 5 else near_four).setdefault(variant, set()).add(word)
         sounds = {w: metaphone_key(w) for w in vocabulary}
         pairs: set[int] = set()
         word_sets: set[int] = set()
@@ -537,6 +548,7 @@ class NameDictionary:
             norm,
             weak_patterns=frozenset(weak),
             imos={k: tuple(sorted(v)) for k, v in imos.items()},
+            near_four={k: tuple(sorted(v)) for k, v in near_four.items()},
         )
 
     @classmethod
@@ -554,7 +566,7 @@ class NameDictionary:
             try:
                 with path.open("rb") as fh:
                     state = pickle.load(fh)
-                return cls(*state[:7], weak_patterns=state[7], imos=state[8])
+                return cls(*state[:7], weak_patterns=state[7], imos=state[8], near_four=state[9])
             except Exception:
                 path.unlink(missing_ok=True)
         built = cls.build(entities())
