@@ -23,7 +23,7 @@ setup: $(BIN)/embargo
 
 demo: setup
 	$(BIN)/embargo lists
-	$(BIN)/embargo match "Asma al-Assad" --birth-date 1975
+	$(BIN)/embargo match "Asma al-Assad" --schema Person --birth-date 1975
 
 lint: setup
 	$(BIN)/ruff format --check embargo tests bench
