@@ -51,8 +51,9 @@ from embargo.names.similarity import (
 )
 from embargo.names.translit import is_abjad, script_group
 
-# 13: abjad readings (8, 13) and German respellings with flat postings (11).
-FORMAT_VERSION = 13
+# 14: abjad readings (8, 13), German respellings with flat postings (11), no
+# per-letter variant table (14: derived from the postings when needed).
+FORMAT_VERSION = 14
 COUNTRY_PROPS = ("nationality", "citizenship", "country", "jurisdiction")
 MIN_IDENTIFIER_CHARS = 4
 
@@ -139,7 +140,7 @@ class TokenReach:
 _REACHED_CACHE_IDS = 5_000_000
 
 
-def _bag_key(tids: Iterable[int]) -> int:
+def bag_key(tids: Iterable[int]) -> int:
     """A 64-bit key of a multiset of token ids: equal multisets, equal keys.
 
     Written out rather than ``hash()`` so that a cached index means the
@@ -190,7 +191,7 @@ class NameIndex:
         # var_token_ids[var_token_start[v] : var_token_start[v + 1]].
         self.var_token_ids = np.zeros(0, dtype=np.int32)
         self.var_token_start = np.zeros(1, dtype=np.int64)
-        # Variants by the multiset of their tokens (see _bag_key), for exact-name lookups.
+        # Variants by the multiset of their tokens (see bag_key), for exact-name lookups.
         self.bag_keys = np.zeros(0, dtype=np.uint64)
         self.bag_vids = np.zeros(0, dtype=np.int32)
         self.var_total = np.zeros(0, dtype=np.float32)
@@ -216,7 +217,6 @@ class NameIndex:
         self.by_deletion = KeyTable()
         self.by_identifier: dict[str, list[int]] = {}
         # letter -> (names with a token starting with it, heaviest such token's weight)
-        self.by_initial: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._similar_cache: dict[tuple[str, bool], dict[int, tuple[float, str]]] = {}
         self._schema_masks: dict[str | None, np.ndarray] = {}
         self._variant_masks: dict[tuple[str | None, int | None], np.ndarray | None] = {}
@@ -349,7 +349,7 @@ class NameIndex:
             (tid for ids in self.var_tokens for tid in ids), dtype=np.int32, count=int(lengths.sum())
         )
         bags = np.fromiter(
-            (_bag_key(ids) for ids in self.var_tokens), dtype=np.uint64, count=len(self.var_tokens)
+            (bag_key(ids) for ids in self.var_tokens), dtype=np.uint64, count=len(self.var_tokens)
         )
         order = np.argsort(bags, kind="stable")
         self.bag_keys = bags[order]
@@ -378,20 +378,6 @@ class NameIndex:
                 deletion_hashes.extend([zlib.crc32(k.encode()) for k in keys])
                 deletion_ids.extend([tid] * len(keys))
         self.by_deletion = KeyTable(deletion_hashes, deletion_ids)
-        initials: dict[str, dict[int, float]] = {}
-        for vid, ids in enumerate(self.var_tokens):
-            for tid in ids:
-                letter = self.tokens[tid][0]
-                heaviest = initials.setdefault(letter, {})
-                if self.weights[tid] > heaviest.get(vid, 0.0):
-                    heaviest[vid] = self.weights[tid]
-        self.by_initial = {
-            letter: (
-                np.fromiter(found.keys(), dtype=np.int32, count=len(found)),
-                np.fromiter(found.values(), dtype=np.float32, count=len(found)),
-            )
-            for letter, found in initials.items()
-        }
         patronymics: list[set[str]] = [set() for _ in self.entities]
         for pos, tokens, *_rest in variants:
             patronymics[pos].update(t for t in tokens if is_patronymic(t))
@@ -487,12 +473,9 @@ class NameIndex:
         cached = self._reached_cache.get(key)
         if cached is not None:
             return cached
-        if len(token) == 1:
-            found = self.by_initial.get(token, (np.zeros(0, dtype=np.int32),))[0]
-        else:
-            tids = self.reach(token, abjad).tids.tolist()
-            # Once each, though a name may hold a token twice ("al ... al").
-            found = np.unique(np.concatenate([self.postings(t) for t in tids] or [np.zeros(0, np.int32)]))
+        tids = self.reach(token, abjad).tids.tolist()  # for an initial: every word of its letter
+        # Once each, though a name may hold a token twice ("al ... al").
+        found = np.unique(np.concatenate([self.postings(t) for t in tids] or [np.zeros(0, np.int32)]))
         # Common tokens reach tens of thousands of names: bound the memory, not the count.
         if self._reached_size > _REACHED_CACHE_IDS:
             self._reached_cache.clear()
@@ -503,7 +486,7 @@ class NameIndex:
 
     def names_of_tokens(self, tids: list[int]) -> np.ndarray:
         """Sorted ids of the variants made of exactly the tokens ``tids`` (in any order)."""
-        key = np.uint64(_bag_key(tids))
+        key = np.uint64(bag_key(tids))
         lo = int(np.searchsorted(self.bag_keys, key, side="left"))
         hi = int(np.searchsorted(self.bag_keys, key, side="right"))
         wanted = sorted(tids)

@@ -29,7 +29,7 @@ import numpy as np
 
 from embargo.model import PERSON, Entity, schemas_compatible
 from embargo.names.explain import explain
-from embargo.names.index import NameIndex, TokenReach, _bag_key, entity_names, entity_record, normalise_gender
+from embargo.names.index import NameIndex, TokenReach, bag_key, entity_names, entity_record, normalise_gender
 from embargo.names.normalise import name_forms
 from embargo.names.query import Query
 from embargo.names.score import (
@@ -384,7 +384,7 @@ class Matcher:
         vids, cq, cc, damp, exact = _kernel_of(index).candidates(
             essential,
             tids,
-            _bag_key(tids) if tids is not None else 0,
+            bag_key(tids) if tids is not None else 0,
             mask,
             [r.tids for r in reach],
             [r.signed for r in reach],
