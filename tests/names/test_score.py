@@ -9,17 +9,7 @@ from hypothesis import strategies as st
 from embargo.names import Matcher, NameIndex, Query
 from embargo.names.score import (
     SINGLE_TOKEN_CAP,
-    birth_date_status,
     combine,
-    combine_statuses,
-    compare_birth_dates,
-    compare_identifiers,
-    compare_sets,
-    folded_set,
-    identifier_set,
-    identifier_status,
-    parse_dates,
-    set_status,
 )
 from embargo.settings import Settings
 from tests.names.conftest import FakeVersion, make_entity
@@ -236,27 +226,60 @@ _idents = st.lists(
 )
 
 
-@given(_dates, _dates, _codes, _codes, _codes, _codes, _idents, _idents, st.floats(0.0, 1.0), st.booleans())
-@settings(max_examples=300, deadline=None)
-def test_score_from_statuses_equals_score_from_full_comparisons(
-    q_dates, l_dates, q_countries, l_countries, q_gender, l_gender, q_ids, l_ids, name_score, exact
+def _with_facts(dates: list[str], countries: list[str], genders: list[str], ids: list[str]):
+    entity = make_entity("e", "Person", "Yusuf Karimov")
+    for prop, values in (
+        ("birthDate", dates),
+        ("nationality", countries),
+        ("gender", genders),
+        ("idNumber", ids),
+    ):
+        for value in values:
+            if value:
+                entity.add(prop, value, "row e")
+    return entity
+
+
+@given(
+    _dates,
+    _dates,
+    _codes,
+    _codes,
+    _codes,
+    _codes,
+    _idents,
+    _idents,
+    st.sampled_from(["Yusuf Karimov", "Yusuf Karimow", "Karimov"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_matcher_settles_scores_from_statuses_as_the_full_comparisons_would(
+    q_dates, l_dates, q_countries, l_countries, q_gender, l_gender, q_ids, l_ids, name
 ):
-    # The matcher settles scores from statuses and builds the full
-    # comparisons only for the hits it returns: both must agree.
-    secondary = {
-        "birthDate": compare_birth_dates(q_dates, l_dates),
-        "nationality": compare_sets(q_countries, l_countries, "nationality"),
-        "gender": compare_sets(q_gender, l_gender, "gender"),
-        "identifiers": compare_identifiers(q_ids, l_ids),
-    }
-    statuses = (
-        birth_date_status(parse_dates(q_dates), parse_dates(l_dates)),
-        set_status(folded_set(q_countries), folded_set(l_countries)),
-        set_status(folded_set(q_gender), folded_set(l_gender)),
-        identifier_status(identifier_set(q_ids), identifier_set(l_ids)),
+    # match() settles scores from statuses (with the entity's facts parsed
+    # once and kept) and builds the full comparisons only for the hits it
+    # returns; score() combines the full comparisons. Both must agree.
+    entity = _with_facts(l_dates, l_countries, l_gender, l_ids)
+    matcher = Matcher(NameIndex.build([entity], [FakeVersion("test_list", 1)]), Settings())
+    query = Query(
+        names=[name],
+        schema="Person",
+        birth_dates=q_dates,
+        countries=q_countries,
+        gender=q_gender[0] if q_gender else None,
+        identifiers=q_ids,
     )
-    assert statuses == tuple(field["status"] for field in secondary.values())
-    assert combine_statuses(name_score, exact, *statuses) == combine(name_score, exact, secondary)
+    full = matcher.score(query, "e")
+    assert full is not None
+    hits = {h.id: h for h in matcher.match(query, floor=0.0, limit=0)}
+    settled = hits.get("e")
+    if settled is None:
+        assert full.score < 0.5  # below the floor the name alone cannot reach
+        return
+    assert settled.score == full.score
+    assert settled.explanation["secondary"] == full.explanation["secondary"]
+    assert full.score == combine(
+        full.explanation["name_score"], full.explanation["band"] == "exact", full.explanation["secondary"]
+    )
 
 
 def test_one_spelling_listed_for_a_person_and_a_company_is_scored_for_each_kind():
