@@ -59,7 +59,7 @@ def scan_command(
     if target != "-" and is_batch_input(path):
         if html_report is not None:
             raise _fail("--html-report needs a single document, not a folder or JSON-lines file")
-        _run_batch(path, ner=ner, workers=workers or cfg.scan_workers)
+        _run_batch(path, ner=ner, workers=workers or cfg.scan_workers, max_chars=cfg.max_text_chars)
         return
 
     try:
@@ -105,7 +105,7 @@ def scan_command(
             print(f"HTML report written to {html_report}")
 
 
-def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
+def _run_batch(path: Path, *, ner: bool, workers: int, max_chars: int) -> None:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from embargo.text.batch import scan_path_blocks, survey
@@ -147,7 +147,9 @@ def _run_batch(path: Path, *, ner: bool, workers: int) -> None:
                 bar.advance(task, count)
 
         write = sys.stdout.write
-        for block, block_errors in scan_path_blocks(scanner, path, workers=workers, on_progress=progress):
+        for block, block_errors in scan_path_blocks(
+            scanner, path, workers=workers, on_progress=progress, max_chars=max_chars
+        ):
             for error in block_errors:
                 errors += 1
                 print(f"embargo: {error}", file=sys.stderr)

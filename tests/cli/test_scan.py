@@ -116,3 +116,20 @@ def test_batch_without_ner_counts_unreadable_lines_in_its_summary(
     assert "1 of 4 documents could not be read" in result.stderr
     missing = cli(bundled_dir, "scan", str(tmp_path / "gone.jsonl"), "--no-ner")
     assert missing.exit_code == 1 and "no such file" in missing.stderr
+
+
+def test_batch_keeps_the_configured_text_limit(cli: Cli, bundled_dir: Path, tmp_path: Path) -> None:
+    path = tmp_path / "docs.jsonl"
+    short, long = "Vladimir Putin spoke.", "Vladimir Putin spoke at length. " * 10
+    path.write_text(
+        json.dumps({"id": "a", "text": short}) + "\n" + json.dumps({"id": "b", "text": long}) + "\n", "utf-8"
+    )
+    result = cli.runner.invoke(
+        app,
+        ["--data-dir", str(bundled_dir), "scan", str(path), "--no-ner", "--workers", "1"],
+        env={"EMBARGO_LOAD_BUNDLED": "0", "EMBARGO_MAX_TEXT_CHARS": "100"},
+    )
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records[0]["entities"][0]["id"] == "ofac-35096"
+    assert "over the limit of 100" in records[1]["error"]
