@@ -24,8 +24,8 @@ from embargo.names.score import (
     SINGLE_RARE_TOKEN_CAP,
     SINGLE_TOKEN_CAP,
     SOFT_SHARE,
-    NameMatch,
-    TokenMatch,
+    _aligned_name,
+    _exact_name,
     _major_tokens,
     align_py,
     soft_tokens,
@@ -67,22 +67,13 @@ def score_spelling(query, query_weights, similar, candidate_ids, tokens, weights
     cdef list candidate = [tokens[t] for t in candidate_ids]
     cdef list options, candidate_weights
     if len(query) == len(candidate) and sorted(query) == sorted(candidate):
-        # score._exact_name
-        if len(query_weights) != len(query):
-            raise ValueError("query and query_weights differ in length")
-        return NameMatch(1.0, True, [TokenMatch(q, q, "exact", 1.0, w) for q, w in zip(query, query_weights)])
+        return _exact_name(query, query_weights)
     options = _similar_pairs(query, query_weights, similar, candidate_ids, candidate, typo_blind)
     candidate_weights = [weights[t] for t in candidate_ids]
-    score, paired, unmatched_q, unmatched_c = _align(
-        options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic
-    )
-    # score._aligned_name
-    return NameMatch(
-        score,
-        False,
-        [TokenMatch(query[i], candidate[j], method, sim, weight) for i, j, method, sim, weight in paired],
-        [query[i] for i in unmatched_q],
-        [candidate[j] for j in unmatched_c],
+    return _aligned_name(
+        query,
+        candidate,
+        _align(options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic),
     )
 
 

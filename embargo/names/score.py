@@ -133,7 +133,7 @@ class NameMatch:
     unmatched_candidate: list[str] = field(default_factory=list)
 
 
-SimilarityFn = Callable[[int, int], tuple[float, str]] | None
+SimilarityFn = Callable[[int, int], tuple[float, str]]
 # A similar pair of tokens: (similarity, query token weight, query index, list index, method).
 Option = tuple[float, float, int, int, str]
 # A pair taken by the alignment: (query index, list index, method, similarity, weight credited).
@@ -152,15 +152,13 @@ def score_name(
     soften: bool = True,
     rare_weight: float = float("inf"),
     syllabic: bool = False,
-    options: list[Option] | None = None,
 ) -> NameMatch:
     """Align ``query`` to ``candidate`` tokens and score the name pair.
 
     ``similarity(i, j)`` gives (similarity, method) of query token ``i`` and
     candidate token ``j``; the caller supplies it so that the fast path can
-    use precomputed similarities and the brute-force path can compute them.
-    ``options`` may hold the (similarity, query weight, i, j, method) of every
-    similar pair instead, when the caller can list them faster.
+    use precomputed similarities and the brute-force path can compute them
+    (the matcher's fast path is :func:`score_spelling`).
     ``syllabic`` is set when either name was written in Chinese or Korean
     script and is therefore split into syllables: a syllable left over on
     either side is then a different name, not an omitted middle name.
@@ -169,15 +167,12 @@ def score_name(
     n_c = len(candidate)
     if n_q == n_c and sorted(query) == sorted(candidate):
         return _exact_name(query, query_weights)
-    if options is None:
-        if similarity is None:
-            raise ValueError("score_name needs a similarity function or the similar pairs")
-        options = []
-        for i in range(n_q):
-            for j in range(n_c):
-                sim, method = similarity(i, j)
-                if sim > 0.0:
-                    options.append((sim, query_weights[i], i, j, method))
+    options: list[Option] = []
+    for i in range(n_q):
+        for j in range(n_c):
+            sim, method = similarity(i, j)
+            if sim > 0.0:
+                options.append((sim, query_weights[i], i, j, method))
     alignment = _aligner()(
         options, query, query_weights, candidate, candidate_weights, person, soften, rare_weight, syllabic
     )
@@ -337,17 +332,6 @@ def similar_pairs_py(
     return options
 
 
-SimilarPairsFn = Callable[
-    [
-        Sequence[str],
-        Sequence[float],
-        Sequence[Mapping[int, tuple[float, str]]],
-        Sequence[int],
-        Sequence[str],
-        bool,
-    ],
-    list[Option],
-]
 AlignFn = Callable[
     [list[Option], Sequence[str], Sequence[float], Sequence[str], Sequence[float], bool, bool, float, bool],
     Alignment,
@@ -373,33 +357,21 @@ ScoreSpellingFn = Callable[
 
 
 @cache
-def _kernels() -> tuple[AlignFn, SimilarPairsFn, ScoreSpellingFn]:
-    """The compiled :func:`align_py`, :func:`similar_pairs_py` and :func:`score_spelling_py` when built.
+def _kernels() -> tuple[AlignFn, ScoreSpellingFn]:
+    """The compiled :func:`align_py` and :func:`score_spelling_py` when built.
 
     Resolved on first use, not at import: the compiled module reads this
     module's constants.
     """
     try:
-        from embargo.names._align import align, score_spelling, similar_pairs
+        from embargo.names._align import align, score_spelling
     except ImportError:  # built without a C compiler
-        return align_py, similar_pairs_py, score_spelling_py
-    return align, similar_pairs, score_spelling
+        return align_py, score_spelling_py
+    return align, score_spelling
 
 
 def _aligner() -> AlignFn:
     return _kernels()[0]
-
-
-def similar_pairs(
-    query: Sequence[str],
-    query_weights: Sequence[float],
-    similar: Sequence[Mapping[int, tuple[float, str]]],
-    candidate_ids: Sequence[int],
-    candidate: Sequence[str],
-    typo_blind: bool,
-) -> list[Option]:
-    """:func:`similar_pairs_py`, compiled where it was built."""
-    return _kernels()[1](query, query_weights, similar, candidate_ids, candidate, typo_blind)
 
 
 def score_spelling(
@@ -416,7 +388,7 @@ def score_spelling(
     syllabic: bool,
 ) -> NameMatch:
     """:func:`score_spelling_py`, compiled where it was built."""
-    return _kernels()[2](
+    return _kernels()[1](
         query,
         query_weights,
         similar,
