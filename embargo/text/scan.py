@@ -699,21 +699,6 @@ class Scanner:
                     add(groups[0], LinkedMention(start, end, text[start:end], "fuzzy", field=segment.field))
         # Only free text can describe risk; each field counts as one sentence.
         state.sentences = [Sentence(seg.start, seg.end) for seg in doc.segments]
-        if not referents:
-            # Most messages name no listed party: the report is the parties
-            # read and the risk the free text describes.
-            return ScanReport(
-                doc.source,
-                doc.format,
-                text,
-                [],
-                [],
-                [],
-                self._risks(text, state.sentences, []) if doc.segments else [],
-                self.list_versions,
-                _PAYMENT_ENGINE | {"version": ENGINE_VERSION},
-                [_party_dict(p) for p in doc.parties],
-            )
         for ref in referents.values():
             ref.mentions.sort(key=lambda m: m.start)
         return self._report(doc, state, list(referents.values()), [], risks=bool(doc.segments))
